@@ -1,0 +1,1 @@
+"""Study Coordinator's domain: studies, participants, audit. Pure Python, no Qt."""

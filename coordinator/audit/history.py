@@ -1,0 +1,40 @@
+"""Reading the audit trail back: a participant's history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from coordinator.context import Context
+from coordinator.storage_errors import environment_errors
+from db.tables import AuditEntry
+
+A = AuditEntry.__table__
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    id: int
+    at_utc: str
+    actor: str
+    action: str
+    table: str
+    record: str
+    field: str | None
+    old: str | None
+    new: str | None
+    reason: str | None
+
+
+def participant_history(ctx: Context, code: str, limit: int | None = None) -> list[AuditLine]:
+    """Everything recorded about a participant, newest first."""
+    statement = (
+        select(A.c.id, A.c.at_utc, A.c.actor, A.c.action, A.c.table_name, A.c.record_id, A.c.field,
+               A.c.old_value, A.c.new_value, A.c.reason)
+        .where(A.c.subject_code == code).order_by(A.c.id.desc())
+    )
+    if limit:
+        statement = statement.limit(limit)
+    with environment_errors(), ctx.engine.connect() as connection:
+        return [AuditLine(*row) for row in connection.execute(statement)]

@@ -1,0 +1,148 @@
+"""The one write path. Every insert and update of study or identity data goes through a UnitOfWork,
+which writes one audit row per changed field in the same transaction and commits once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
+from datetime import date, datetime, timezone
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Connection, Executable, Result, Table, insert, select, update
+from sqlmodel import SQLModel
+
+from coordinator.context import Context
+from coordinator.errors import InputError
+from coordinator.i18n import _
+from coordinator.storage_errors import environment_errors
+from db.engine import writer
+from db.tables import AuditEntry
+
+AUDIT = AuditEntry.__table__
+
+
+def audit_text(value: object) -> str | None:
+    """How a value is written in the audit trail: ISO dates, plain text, None stays None."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def utc_stamp(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+class UnitOfWork:
+    """One audited transaction. Use as a context manager; it commits on success and rolls back on error.
+
+    `study` and `subject` tag the audit rows (study short name, participant code) so that a participant's
+    history is one indexed query.
+    """
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+        self._transaction: AbstractContextManager[Connection]
+        self.connection: Connection
+        self._stamp = ""
+
+    def __enter__(self) -> UnitOfWork:
+        with environment_errors():
+            self._transaction = writer(self._ctx.engine).begin()
+            self.connection = self._transaction.__enter__()
+        self._stamp = utc_stamp(self._ctx.now())
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        with environment_errors():  # a failed COMMIT (disk full) is an environment problem too
+            self._transaction.__exit__(kind, error, trace)  # commits, or rolls back on error
+            if error is not None:
+                raise error
+
+    def read(self, statement: Executable) -> Result:
+        return self.connection.execute(statement)
+
+    def insert(
+        self, model: type[SQLModel], values: Mapping[str, Any], *, study: str | None = None,
+        subject: str | None = None, record_id: str | None = None,
+    ) -> int | None:
+        """Insert one row and audit each non-empty field; returns the new primary key when it is an integer."""
+        table: Table = model.__table__
+        result = self.connection.execute(insert(table).values(**values))
+        key = result.inserted_primary_key[0] if result.inserted_primary_key else None
+        record = record_id or audit_text(key)
+        self._audit(
+            {"action": "insert", "table_name": table.name, "record_id": record, "field": name,
+             "old_value": None, "new_value": audit_text(value), "reason": None,
+             "study_code": study, "subject_code": subject}
+            for name, value in values.items() if value is not None
+        )
+        return key if isinstance(key, int) else None
+
+    def insert_many(
+        self, model: type[SQLModel], rows: list[dict[str, Any]], *, record_ids: list[str],
+        studies: list[str | None], subjects: list[str | None],
+    ) -> None:
+        """Insert many rows with explicit keys in one statement each for data and audit (bulk registration)."""
+        if not rows:
+            return
+        table: Table = model.__table__
+        self.connection.execute(insert(table), rows)
+        self._audit(
+            {"action": "insert", "table_name": table.name, "record_id": record, "field": name,
+             "old_value": None, "new_value": audit_text(value), "reason": None,
+             "study_code": study, "subject_code": subject}
+            for row, record, study, subject in zip(rows, record_ids, studies, subjects, strict=True)
+            for name, value in row.items() if value is not None
+        )
+
+    def update(
+        self, model: type[SQLModel], record_id: int, changes: Mapping[str, Any], *, reason: str,
+        study: str | None = None, subject: str | None = None,
+    ) -> dict[str, tuple[Any, Any]]:
+        """Change saved data: a reason is required; only fields whose value really changes are written."""
+        if not reason or not reason.strip():
+            raise InputError(_("A reason is required to change saved data."), field="reason")
+        table: Table = model.__table__
+        key = next(iter(table.primary_key.columns))
+        current = self.connection.execute(
+            select(*(table.c[name] for name in changes)).where(key == record_id)
+        ).one()
+        changed = {
+            name: (old, new) for name, old, new in zip(changes, current, changes.values(), strict=True)
+            if audit_text(old) != audit_text(new)
+        }
+        if not changed:
+            return {}
+        self.connection.execute(
+            update(table).where(key == record_id).values({name: new for name, (_old, new) in changed.items()})
+        )
+        self._audit(
+            {"action": "update", "table_name": table.name, "record_id": audit_text(record_id), "field": name,
+             "old_value": audit_text(old), "new_value": audit_text(new), "reason": reason.strip(),
+             "study_code": study, "subject_code": subject}
+            for name, (old, new) in changed.items()
+        )
+        return changed
+
+    def record_event(
+        self, table: str, record_id: str, what: str, *, reason: str | None = None, study: str | None = None,
+        subject: str | None = None,
+    ) -> None:
+        """Audit something that is not a field change (a restore, a study version loaded)."""
+        self._audit([
+            {"action": "event", "table_name": table, "record_id": record_id, "field": None, "old_value": None,
+             "new_value": what, "reason": reason, "study_code": study, "subject_code": subject}
+        ])
+
+    def _audit(self, rows: Iterable[dict[str, Any]]) -> None:
+        stamped = [{"at_utc": self._stamp, "actor": self._ctx.actor, **row} for row in rows]
+        if stamped:
+            self.connection.execute(insert(AUDIT), stamped)

@@ -1,0 +1,85 @@
+"""Demo data for a first run: a few participants in every study, made through the real services."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from coordinator.context import Context
+from coordinator.participants.lifecycle import Move, Status
+from coordinator.participants.queries import ParticipantQuery, find_ids
+from coordinator.participants.register import ContactInput, Registration, register
+from coordinator.participants.status import change_status
+from coordinator.studies import catalogue
+from coordinator.studies.schema import Allocation
+
+NAMES = {
+    "FR": [("Hervé", "Lefèvre"), ("Chloé", "Martin"), ("Léa", "Dubois"), ("Noé", "Garçon"), ("Zoé", "Bernard"),
+           ("Jules", "Moreau"), ("Inès", "Laurent"), ("Gaël", "Fournier"), ("Maëlys", "Girard"),
+           ("Łukasz", "Żółć"), ("Anaïs", "Rousseau"), ("Théo", "Mercier"), ("Camille", "Bonnet"),
+           ("Élodie", "Faure")],
+    "KR": [("민준", "김"), ("서연", "이"), ("도윤", "박"), ("하은", "최"), ("지호", "정"), ("수아", "강"),
+           ("예준", "조"), ("지우", "윤")],
+    "NL": [("Daan", "de Vries"), ("Sanne", "Jansen"), ("Bram", "van Dijk"), ("Fleur", "Bakker"),
+           ("Ruben", "Visser"), ("Lotte", "Smit")],
+}
+PLAN = {  # study -> (participants, how many enrolled, one screen failure, one withdrawal)
+    "MILA": (14, 9, True, True),
+    "REL-ALL": (8, 6, True, False),
+    "BLINA-MRD": (5, 3, False, False),
+    "NK-HSCT": (6, 4, False, True),
+    "ELIT-AML01": (6, 0, True, False),
+}
+
+
+def has_participants(ctx: Context) -> bool:
+    return bool(find_ids(ctx, ParticipantQuery()))
+
+
+def load_demo(ctx: Context, seed: int = 20261121) -> int:
+    """Register and move demo participants; returns how many were registered. Does nothing twice."""
+    if has_participants(ctx):
+        return 0
+    chance = random.Random(seed)
+    today = ctx.today()
+    count = 0
+    for summary in catalogue.summaries(ctx):
+        total, enrolled, screen_failure, withdrawal = PLAN.get(summary.code, (3, 1, False, False))
+        definition = summary.definition
+        names = NAMES.get(definition.country, NAMES["FR"])
+        low = definition.age.minimum or 0
+        high = definition.age.maximum if definition.age.maximum is not None else low + 40
+        for index in range(total):
+            first, last = names[index % len(names)]
+            registered_on = today - timedelta(days=chance.randint(20, 330))
+            age_days = chance.randint(low * 366 + 10, (high + 1) * 365 - 10)
+            birth = registered_on - timedelta(days=age_days)
+            site = definition.sites[index % len(definition.sites)].number
+            contacts = _parents(last, chance) if high < 18 else ()
+            code = register(ctx, Registration(
+                summary.code, site, birth, chance.choice("FM"), first, last, registered_on, contacts)).code
+            count += 1
+            _move(ctx, code, definition.arms, definition.design.allocation, index, enrolled, screen_failure,
+                  withdrawal, registered_on, today)
+    return count
+
+
+def _parents(last: str, chance: random.Random) -> tuple[ContactInput, ...]:
+    phone = f"+33 6 {chance.randint(10, 99)} {chance.randint(10, 99)} {chance.randint(10, 99)} {chance.randint(10, 99)}"
+    return (
+        ContactInput("holder1", f"Claire {last}", "mother", phone),
+        ContactInput("holder2", f"Marc {last}", "father"),
+    )
+
+
+def _move(ctx: Context, code: str, arms: list, allocation: Allocation, index: int, enrolled: int,
+          screen_failure: bool, withdrawal: bool, registered_on: date, today: date) -> None:
+    step = min(today, registered_on + timedelta(days=7))
+    if index < enrolled and allocation is not Allocation.randomized:
+        arm = arms[index % len(arms)].code
+        change_status(ctx, code, Move(Status.enrolled, step, arm), "Eligible, consent complete")
+        if withdrawal and index == 0:
+            change_status(ctx, code, Move(Status.withdrawn, min(today, step + timedelta(days=30))),
+                          "Family withdrew consent")
+    elif screen_failure and index == enrolled:
+        change_status(ctx, code, Move(Status.screen_failure, step), "Inclusion criteria not met")

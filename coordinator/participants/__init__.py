@@ -1,0 +1,1 @@
+"""The participant register: pseudonymous codes, identity kept apart, status lifecycle."""

@@ -1,0 +1,200 @@
+"""Reading the register: filtered and sorted in SQL, ids first and rows on demand for lazy tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Connection, Select, select
+
+from coordinator.context import Context
+from coordinator.errors import InputError, NotFound
+from coordinator.i18n import _
+from coordinator.participants.age import age_in_years
+from coordinator.participants.lifecycle import Status
+from coordinator.storage_errors import environment_errors
+from coordinator.studies import catalogue
+from coordinator.studies.schema import StudyDefinition
+from coordinator.values import search_key
+from db.tables import Contact, Identity, Participant, Study, StudyVersion
+
+P = Participant.__table__
+I = Identity.__table__  # noqa: E741 - the identity table
+C = Contact.__table__
+S = Study.__table__
+V = StudyVersion.__table__
+
+SORT_KEYS = {
+    "code": (S.c.code, P.c.site_number, P.c.sequence),
+    "site": (P.c.site_number, P.c.sequence),
+    "arm": (P.c.arm_code, P.c.site_number, P.c.sequence),
+    "status": (P.c.status, P.c.site_number, P.c.sequence),
+    "age": (I.c.birth_date, P.c.id),
+    "registered": (P.c.registered_on, P.c.id),
+    "enrolled": (P.c.enrolled_on, P.c.id),
+    "ended": (P.c.ended_on, P.c.id),
+}
+INVERTED = frozenset({"age"})  # the youngest first is "age ascending": later birth dates first
+
+
+@dataclass(frozen=True)
+class ParticipantQuery:
+    study: str | None = None
+    text: str = ""  # part of a code or of a name (case and accents ignored)
+    arm: str | None = None
+    status: Status | None = None
+    site: int | None = None
+    sort: str = "code"
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class ParticipantRow:
+    id: int
+    code: str
+    study: str
+    site: int
+    arm: str | None
+    status: Status
+    birth_date: date
+    registered_on: date
+    enrolled_on: date | None
+    ended_on: date | None
+
+    def age(self, on: date) -> int:
+        return age_in_years(self.birth_date, on)
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    role: str
+    name: str
+    relationship: str | None
+    phone: str | None
+    email: str | None
+
+
+@dataclass(frozen=True)
+class ParticipantDetail:
+    row: ParticipantRow
+    study_version: int
+    definition: StudyDefinition  # the version the participant was registered under
+    status_date: date
+    first_name: str | None
+    last_name: str | None
+    sex: str
+    contacts: list[ContactRow] = field(default_factory=list)
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+
+def _filtered(columns: tuple, query: ParticipantQuery) -> Select:
+    statement = select(*columns).select_from(P.join(I, I.c.participant_id == P.c.id).join(S, S.c.id == P.c.study_id))
+    if query.study:
+        statement = statement.where(S.c.code == query.study)
+    if query.arm:
+        statement = statement.where(P.c.arm_code == query.arm)
+    if query.status:
+        statement = statement.where(P.c.status == query.status.value)
+    if query.site is not None:
+        statement = statement.where(P.c.site_number == query.site)
+    text = query.text.strip()
+    if text:
+        code_part = _like_pattern(text.upper())
+        name_part = _like_pattern(search_key(text))
+        statement = statement.where(
+            P.c.code.like(code_part, escape="\\") | I.c.search_name.like(name_part, escape="\\")
+        )
+    return statement
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def validate(ctx: Context, query: ParticipantQuery) -> None:
+    """Refuse filters that name what does not exist, instead of silently showing nothing."""
+    if query.sort not in SORT_KEYS:
+        raise InputError(_("Cannot sort by {key}; use one of: {known}.").format(
+            key=query.sort, known=", ".join(SORT_KEYS)), field="sort")
+    if query.study is None:
+        if query.arm or query.site is not None:
+            raise InputError(_("Name the study (--study) to filter by arm or site."), field="study")
+        return
+    definition = catalogue.current(ctx, query.study).definition
+    if query.arm and definition.arm(query.arm) is None:
+        raise InputError(_("{study} has no arm {arm}. Its arms: {known}.").format(
+            study=query.study, arm=query.arm, known=", ".join(arm.code for arm in definition.arms)), field="arm")
+    if query.site is not None and definition.site(query.site) is None:
+        raise InputError(_("{study} has no site {site}.").format(study=query.study, site=query.site), field="site")
+
+
+def find_ids(ctx: Context, query: ParticipantQuery) -> list[int]:
+    """The ids of the matching participants, in display order: cheap enough for 100,000 rows."""
+    with environment_errors(), ctx.engine.connect() as connection:
+        return list(connection.execute(_filtered((P.c.id,), query).order_by(*_order(query))).scalars())
+
+
+def _order(query: ParticipantQuery) -> tuple:
+    columns = SORT_KEYS[query.sort]
+    if query.descending != (query.sort in INVERTED):
+        return tuple(column.desc() for column in columns)
+    return columns
+
+
+_ROW_COLUMNS = (P.c.id, P.c.code, S.c.code.label("study"), P.c.site_number, P.c.arm_code, P.c.status,
+                I.c.birth_date, P.c.registered_on, P.c.enrolled_on, P.c.ended_on)
+
+
+def _row(record) -> ParticipantRow:  # noqa: ANN001 - a SQLAlchemy Row
+    return ParticipantRow(
+        record.id, record.code, record.study, record.site_number, record.arm_code, Status(record.status),
+        date.fromisoformat(record.birth_date), date.fromisoformat(record.registered_on),
+        _date(record.enrolled_on), _date(record.ended_on),
+    )
+
+
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def rows(ctx: Context, ids: list[int]) -> list[ParticipantRow]:
+    """The rows for some ids, in the order of the ids (a page of a lazy table)."""
+    if not ids:
+        return []
+    with environment_errors(), ctx.engine.connect() as connection:
+        found = {r.id: _row(r) for r in connection.execute(_filtered(_ROW_COLUMNS, ParticipantQuery()).where(
+            P.c.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
+
+
+def list_participants(ctx: Context, query: ParticipantQuery) -> list[ParticipantRow]:
+    validate(ctx, query)
+    with environment_errors(), ctx.engine.connect() as connection:
+        return [_row(r) for r in connection.execute(_filtered(_ROW_COLUMNS, query).order_by(*_order(query)))]
+
+
+def participant_id(connection: Connection, code: str) -> int:
+    found = connection.execute(select(P.c.id).where(P.c.code == code.strip().upper())).scalar()
+    if found is None:
+        raise NotFound(_("No participant has the code {code}.").format(code=code), field="code")
+    return found
+
+
+def get_participant(ctx: Context, code: str) -> ParticipantDetail:
+    with environment_errors(), ctx.engine.connect() as connection:
+        pid = participant_id(connection, code)
+        record = connection.execute(
+            _filtered((*_ROW_COLUMNS, P.c.study_version_id, P.c.status_date, I.c.first_name, I.c.last_name,
+                       I.c.sex), ParticipantQuery()).where(P.c.id == pid)
+        ).one()
+        version = connection.execute(select(V.c.number).where(V.c.id == record.study_version_id)).scalar_one()
+        definition = catalogue.definition_of_version(connection, record.study_version_id)
+        contacts = [ContactRow(*c) for c in connection.execute(
+            select(C.c.role, C.c.name, C.c.relationship, C.c.phone, C.c.email)
+            .where(C.c.participant_id == pid).order_by(C.c.role, C.c.id))]
+    return ParticipantDetail(_row(record), version, definition, date.fromisoformat(record.status_date),
+                             record.first_name, record.last_name, record.sex, contacts)

@@ -1,0 +1,1 @@
+"""Studies are data: one file per study under resources/studies/, validated by a schema."""

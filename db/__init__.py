@@ -1,0 +1,1 @@
+"""Persistence: tables, engine and migrations. Knows nothing of coordinator/ or ui/."""

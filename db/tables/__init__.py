@@ -1,0 +1,11 @@
+"""All tables of the application database; importing this module registers them with the metadata."""
+
+from sqlmodel import SQLModel
+
+from db.tables.audit import AuditEntry
+from db.tables.participant import Contact, Identity, Participant
+from db.tables.study import Study, StudyVersion
+
+metadata = SQLModel.metadata
+
+__all__ = ["AuditEntry", "Contact", "Identity", "Participant", "Study", "StudyVersion", "metadata"]

@@ -1,0 +1,1 @@
+"""The Qt face of Study Coordinator. Calls coordinator/ services; never writes SQL."""
