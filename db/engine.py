@@ -44,9 +44,11 @@ def sqlite_path(url: str) -> Path | None:
 
 def make_engine(url: str) -> Engine:
     """Create the engine; on SQLite every connection gets the pragmas, and writers take the lock up front."""
-    engine = create_engine(url)
-    if engine.dialect.name == "sqlite":
-        _configure_sqlite(engine)
+    if make_url(url).get_backend_name() != "sqlite":
+        return create_engine(url)
+    # A pooled connection may serve a worker thread after the main one; each is used by one thread at a time.
+    engine = create_engine(url, connect_args={"check_same_thread": False})
+    _configure_sqlite(engine)
     return engine
 
 

@@ -46,9 +46,12 @@ ALLOWED = {
 
 def parse_status(text: str) -> Status:
     """Accept the value, the label or a short form: 'lost', 'screen-failure', 'Screen failure'."""
-    wanted = text.strip().lower().replace("-", " ").replace("_", " ")
+    def words(value: str) -> str:
+        return " ".join(value.lower().replace("-", " ").replace("_", " ").split())
+
+    wanted = words(text)
     for status in Status:
-        if wanted in (status.value, status.label.lower(), status.name.replace("_", " ")):
+        if wanted in (words(status.value), words(status.label), words(status.name)):
             return status
     raise InputError(_("Unknown status {status}. Use one of: {known}.").format(
         status=text, known=", ".join(status.value for status in Status)), field="status")

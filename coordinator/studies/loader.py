@@ -51,8 +51,8 @@ def load_directory(directory: Path) -> LoadedStudies:
     files = sorted(path for path in directory.iterdir() if path.suffix in SUFFIXES) if directory.is_dir() else []
     for path in files:
         result = load_file(path)
-        if isinstance(result, StudyFileProblem):
-            loaded.problems.append(result)
+        if isinstance(result, list):
+            loaded.problems.extend(result)
         elif result.definition.short_name in loaded.studies:
             other = loaded.studies[result.definition.short_name].source_file
             loaded.problems.append(StudyFileProblem(
@@ -63,29 +63,29 @@ def load_directory(directory: Path) -> LoadedStudies:
     return loaded
 
 
-def load_file(path: Path) -> LoadedStudy | StudyFileProblem:
+def load_file(path: Path) -> LoadedStudy | list[StudyFileProblem]:
+    """The validated study, or every problem found in the file."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as error:
-        return StudyFileProblem(path.name, "", _("cannot be read: {reason}").format(reason=error.strerror))
+        return [StudyFileProblem(path.name, "", _("cannot be read: {reason}").format(reason=error.strerror))]
     except UnicodeDecodeError:
-        return StudyFileProblem(path.name, "", _("is not UTF-8 text"))
+        return [StudyFileProblem(path.name, "", _("is not UTF-8 text"))]
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = _("line {line}").format(line=mark.line + 1) if mark else ""
-        return StudyFileProblem(path.name, where, _("is not valid YAML: {reason}").format(
-            reason=getattr(error, "problem", None) or error))
+        return [StudyFileProblem(path.name, where, _("is not valid YAML: {reason}").format(
+            reason=getattr(error, "problem", None) or error))]
     if not isinstance(raw, dict):
-        return StudyFileProblem(path.name, "", _("must hold a study definition (a mapping of fields)"))
+        return [StudyFileProblem(path.name, "", _("must hold a study definition (a mapping of fields)"))]
     try:
         definition = StudyDefinition.model_validate(raw)
     except ValidationError as error:
-        first = error.errors()[0]
-        return StudyFileProblem(path.name, field_path(first["loc"]), _reason(first))
+        return [StudyFileProblem(path.name, field_path(e["loc"]), _reason(e)) for e in error.errors()]
     if definition.short_name != path.stem:
-        return StudyFileProblem(path.name, "short_name", _(
+        return [StudyFileProblem(path.name, "short_name", _(
             "the short name {code} does not match the file name (expected {stem})").format(
-                code=definition.short_name, stem=path.stem))
+                code=definition.short_name, stem=path.stem))]
     text = canonical_json(definition)
     return LoadedStudy(definition, path.name, hashlib.sha256(text.encode("utf-8")).hexdigest(), text)
 
