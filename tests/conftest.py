@@ -11,7 +11,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
 
-from coordinator.workspace import Workspace, open_workspace  # noqa: E402
+from coordinator.workspace import Workspace, open_workspace
 
 FIXED_NOW = datetime(2026, 11, 21, 10, 30, tzinfo=timezone.utc)
 
