@@ -48,13 +48,14 @@ class UnitOfWork:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
         self._transaction: AbstractContextManager[Connection]
-        self.connection: Connection
+        self._connection: Connection
         self._stamp = ""
+        self._pending: list[dict[str, Any]] = []  # audit rows not yet sent: written before any read and the commit
 
     def __enter__(self) -> UnitOfWork:
         with environment_errors():
             self._transaction = writer(self._ctx.engine).begin()
-            self.connection = self._transaction.__enter__()
+            self._connection = self._transaction.__enter__()
         self._stamp = utc_stamp(self._ctx.now())
         return self
 
@@ -62,9 +63,21 @@ class UnitOfWork:
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
         with environment_errors():  # a failed COMMIT (disk full) is an environment problem too
+            if error is None:
+                try:
+                    self._flush_audit()
+                except BaseException as failure:
+                    self._transaction.__exit__(type(failure), failure, failure.__traceback__)  # rolls back
+                    raise
             self._transaction.__exit__(kind, error, trace)  # commits, or rolls back on error
             if error is not None:
                 raise error
+
+    @property
+    def connection(self) -> Connection:
+        """The transaction's connection, for reads by other modules; the audit written so far is in it."""
+        self._flush_audit()
+        return self._connection
 
     def read(self, statement: Executable) -> Result:
         return self.connection.execute(statement)
@@ -75,7 +88,7 @@ class UnitOfWork:
     ) -> int | None:
         """Insert one row and audit each non-empty field; returns the new primary key when it is an integer."""
         table: Table = model.__table__
-        result = self.connection.execute(insert(table).values(**values))
+        result = self._connection.execute(insert(table), dict(values))
         key = result.inserted_primary_key[0] if result.inserted_primary_key else None
         record = record_id or audit_text(key)
         self._audit(
@@ -94,7 +107,7 @@ class UnitOfWork:
         if not rows:
             return
         table: Table = model.__table__
-        self.connection.execute(insert(table), rows)
+        self._connection.execute(insert(table), rows)
         self._audit(
             {"action": "insert", "table_name": table.name, "record_id": record, "field": name,
              "old_value": None, "new_value": audit_text(value), "reason": None,
@@ -121,7 +134,7 @@ class UnitOfWork:
         }
         if not changed:
             return {}
-        self.connection.execute(
+        self._connection.execute(
             update(table).where(key == record_id).values({name: new for name, (_old, new) in changed.items()})
         )
         self._audit(
@@ -143,6 +156,10 @@ class UnitOfWork:
         ])
 
     def _audit(self, rows: Iterable[dict[str, Any]]) -> None:
-        stamped = [{"at_utc": self._stamp, "actor": self._ctx.actor, **row} for row in rows]
-        if stamped:
-            self.connection.execute(insert(AUDIT), stamped)
+        """Queue audit rows; they are inserted in one statement, in this transaction, before it reads or commits."""
+        self._pending.extend({"at_utc": self._stamp, "actor": self._ctx.actor, **row} for row in rows)
+
+    def _flush_audit(self) -> None:
+        if self._pending:
+            pending, self._pending = self._pending, []
+            self._connection.execute(insert(AUDIT), pending)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
-from sqlalchemy import Connection, Select, select
+from sqlalchemy import Connection, Select, bindparam, select
 
 from coordinator.context import Context
 from coordinator.errors import InputError, NotFound
@@ -35,6 +37,7 @@ SORT_KEYS = {
     "ended": (P.c.ended_on, P.c.id),
 }
 INVERTED = frozenset({"age"})  # the youngest first is "age ascending": later birth dates first
+_IDENTITY_SORTS = frozenset(key for key, columns in SORT_KEYS.items() if any(c.table is I for c in columns))
 
 
 @dataclass(frozen=True)
@@ -48,8 +51,10 @@ class ParticipantQuery:
     descending: bool = False
 
 
-@dataclass(frozen=True)
-class ParticipantRow:
+class ParticipantRow(NamedTuple):
+    """One line of the participant table. Immutable like the other records here, but a named tuple: a page of
+    200 is built in a quarter of the time frozen dataclasses take (bench/participant_table.py)."""
+
     id: int
     code: str
     study: str
@@ -90,8 +95,10 @@ class ParticipantDetail:
         return " ".join(part for part in (self.first_name, self.last_name) if part)
 
 
-def _filtered(columns: tuple, query: ParticipantQuery) -> Select:
-    statement = select(*columns).select_from(P.join(I, I.c.participant_id == P.c.id).join(S, S.c.id == P.c.study_id))
+def _filtered(columns: tuple, query: ParticipantQuery, *, identity: bool = True) -> Select:
+    """The participants matching `query`; `identity=False` leaves the identity table out of the join (see find_ids)."""
+    joined = P.join(I, I.c.participant_id == P.c.id) if identity else P
+    statement = select(*columns).select_from(joined.join(S, S.c.id == P.c.study_id))
     if query.study:
         statement = statement.where(S.c.code == query.study)
     if query.arm:
@@ -133,9 +140,17 @@ def validate(ctx: Context, query: ParticipantQuery) -> None:
 
 
 def find_ids(ctx: Context, query: ParticipantQuery) -> list[int]:
-    """The ids of the matching participants, in display order: cheap enough for 100,000 rows."""
-    with environment_errors(), ctx.engine.connect() as connection:
-        return list(connection.execute(_filtered((P.c.id,), query).order_by(*_order(query))).scalars())
+    """The ids of the matching participants, in display order: cheap enough for 100,000 rows (bench/).
+
+    The identity table is joined only when the search or the sort reads it: every participant has exactly one
+    identity row (written in the same transaction), and looking it up for 100,000 rows taken in index order
+    costs more than the rest of the query. The ids come straight from the DB-API cursor: plain integers need
+    no conversion, and skipping SQLAlchemy's row objects saves about 25 ms per 100,000 ids.
+    """
+    identity = bool(query.text.strip()) or query.sort in _IDENTITY_SORTS
+    statement = _filtered((P.c.id,), query, identity=identity).order_by(*_order(query))
+    with environment_errors(), ctx.engine.connect() as connection, connection.execute(statement) as result:
+        return [row[0] for row in result.cursor]
 
 
 def _order(query: ParticipantQuery) -> tuple:
@@ -149,25 +164,34 @@ _ROW_COLUMNS = (P.c.id, P.c.code, S.c.code.label("study"), P.c.site_number, P.c.
                 I.c.birth_date, P.c.registered_on, P.c.enrolled_on, P.c.ended_on)
 
 
-def _row(record) -> ParticipantRow:  # noqa: ANN001 - a SQLAlchemy Row
-    return ParticipantRow(
-        record.id, record.code, record.study, record.site_number, record.arm_code, Status(record.status),
-        date.fromisoformat(record.birth_date), date.fromisoformat(record.registered_on),
-        _date(record.enrolled_on), _date(record.ended_on),
-    )
+_STATUSES = {status.value: status for status in Status}  # a dict lookup costs a tenth of Status(value)
+
+
+def _row(record: Sequence) -> ParticipantRow:
+    """A ParticipantRow from the first values of a row that starts with _ROW_COLUMNS."""
+    pid, code, study, site, arm, status, birth, registered, enrolled, ended = record[:len(_ROW_COLUMNS)]
+    return ParticipantRow(pid, code, study, site, arm, _STATUSES[status], date.fromisoformat(birth),
+                          date.fromisoformat(registered), _date(enrolled), _date(ended))
 
 
 def _date(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
+_ROWS_BY_ID = _filtered(_ROW_COLUMNS, ParticipantQuery()).where(P.c.id.in_(bindparam("ids", expanding=True)))
+
+
 def rows(ctx: Context, ids: list[int]) -> list[ParticipantRow]:
-    """The rows for some ids, in the order of the ids (a page of a lazy table)."""
+    """The rows for some ids, in the order of the ids (a page of a lazy table).
+
+    The statement is built once, and the values are read from the DB-API cursor (texts and integers need no
+    conversion): a page then costs about what the SQL costs.
+    """
     if not ids:
         return []
-    with environment_errors(), ctx.engine.connect() as connection:
-        found = {r.id: _row(r) for r in connection.execute(_filtered(_ROW_COLUMNS, ParticipantQuery()).where(
-            P.c.id.in_(ids)))}
+    with environment_errors(), ctx.engine.connect() as connection, \
+            connection.execute(_ROWS_BY_ID, {"ids": ids}) as result:
+        found = {record[0]: _row(record) for record in result.cursor}
     return [found[i] for i in ids if i in found]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from coordinator.audit.writer import UnitOfWork
 from coordinator.context import Context
@@ -67,7 +67,10 @@ class _Checked:
 
 def check(ctx: Context, registration: Registration) -> _Checked:
     """Validate a registration without writing anything; the GUI calls it to show messages as one types."""
-    study = catalogue.current(ctx, registration.study.strip())
+    return _check(ctx, registration, catalogue.current(ctx, registration.study.strip()))
+
+
+def _check(ctx: Context, registration: Registration, study: StudyRef) -> _Checked:
     site = _site_number(registration.site, study)
     birth = parse_date(registration.birth_date, "birth_date", _("Birth date"))
     today = ctx.today()
@@ -108,15 +111,22 @@ def age_warnings(study: StudyRef, birth: date, on: date) -> list[str]:
 def register(ctx: Context, registration: Registration) -> Registered:
     checked = check(ctx, registration)
     with UnitOfWork(ctx) as work:
-        code = _write(work, checked)
+        code = _write(work, checked, {})
     return Registered(code, checked.warnings)
 
 
 def register_many(ctx: Context, registrations: list[Registration]) -> list[Registered]:
     """Register several participants in one transaction (imports, demo data): all or none."""
-    checked = [check(ctx, registration) for registration in registrations]
+    studies: dict[str, StudyRef] = {}  # each study is looked up once per batch
+    checked = []
+    for registration in registrations:
+        code = registration.study.strip()
+        if code not in studies:
+            studies[code] = catalogue.current(ctx, code)
+        checked.append(_check(ctx, registration, studies[code]))
+    sequences: dict[tuple[int, int], int] = {}
     with UnitOfWork(ctx) as work:
-        codes = [_write(work, one) for one in checked]
+        codes = [_write(work, one, sequences) for one in checked]
     return [Registered(code, one.warnings) for code, one in zip(codes, checked, strict=True)]
 
 
@@ -124,12 +134,18 @@ def participant_code(study: str, site: int, sequence: int) -> str:
     return f"{study}-{site:02d}-{sequence:04d}"
 
 
-def _write(work: UnitOfWork, checked: _Checked) -> str:
+_LAST_SEQUENCE = (select(func.coalesce(func.max(P.c.sequence), 0))
+                  .where(P.c.study_id == bindparam("study"), P.c.site_number == bindparam("site")))
+
+
+def _write(work: UnitOfWork, checked: _Checked, sequences: dict[tuple[int, int], int]) -> str:
+    """Insert one registration. `sequences` remembers the last sequence per (study, site) within this
+    transaction, which holds the write lock from its start (BEGIN IMMEDIATE): nobody else can take one."""
     study = checked.study
-    sequence = 1 + work.read(
-        select(func.coalesce(func.max(P.c.sequence), 0))
-        .where(P.c.study_id == study.id, P.c.site_number == checked.site)
-    ).scalar_one()
+    key = (study.id, checked.site)
+    if key not in sequences:
+        sequences[key] = work.read(_LAST_SEQUENCE.params(study=study.id, site=checked.site)).scalar_one()
+    sequence = sequences[key] = sequences[key] + 1
     code = participant_code(study.code, checked.site, sequence)
     tags = {"study": study.code, "subject": code}
     when = checked.registered_on.isoformat()
