@@ -1,0 +1,72 @@
+"""A participant's audit history as a table: when (local time), who, what, field, old, new, reason."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+from coordinator.audit.history import AuditLine
+from ui.formats import show_utc_stamp
+
+COLUMNS = ("when", "who", "what", "field", "old", "new", "reason")
+HIDDEN_FIELDS = frozenset({"search_name"})  # the folded names used by search: the names themselves are shown
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class HistoryModel(QAbstractTableModel):
+    """Holds the lines in memory: one participant's history is short, unlike the register."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._lines: list[AuditLine] = []
+        self._titles = {
+            "when": self.tr("When"), "who": self.tr("Who"), "what": self.tr("What"), "field": self.tr("Field"),
+            "old": self.tr("Old value"), "new": self.tr("New value"), "reason": self.tr("Reason"),
+        }
+        self._actions = {"insert": self.tr("{table} created"), "update": self.tr("{table} changed"),
+                         "event": self.tr("{table} event")}
+        self._tables = {"participant": self.tr("Participant"), "identity": self.tr("Identity"),
+                        "contact": self.tr("Contact"), "database": self.tr("Database")}
+        self._fields = {
+            "code": self.tr("Code"), "site_number": self.tr("Site"), "sequence": self.tr("Sequence"),
+            "status": self.tr("Status"), "status_date": self.tr("Status date"), "arm_code": self.tr("Arm"),
+            "registered_on": self.tr("Registered on"), "enrolled_on": self.tr("Enrolled on"),
+            "ended_on": self.tr("Ended on"), "first_name": self.tr("First name"), "last_name": self.tr("Last name"),
+            "birth_date": self.tr("Birth date"), "sex": self.tr("Sex"), "role": self.tr("Role"),
+            "name": self.tr("Name"), "relationship": self.tr("Relationship"), "phone": self.tr("Phone"),
+            "email": self.tr("Email"),
+        }
+
+    def set_lines(self, lines: list[AuditLine]) -> None:
+        self.beginResetModel()
+        self._lines = [line for line in lines
+                       if line.field not in HIDDEN_FIELDS and not (line.field or "").endswith("_id")]
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's signature
+        return 0 if parent.isValid() else len(self._lines)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> str | None:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._titles[COLUMNS[section]]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> str | None:
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        line = self._lines[index.row()]
+        column = COLUMNS[index.column()]
+        if column == "field" and line.field:
+            # the coordinator's word on screen, the stored column name in the tooltip (what an auditor greps for)
+            return line.field if role == Qt.ItemDataRole.ToolTipRole else self._fields.get(line.field, line.field)
+        if column == "when":
+            return show_utc_stamp(line.at_utc)
+        if column == "what":
+            table = self._tables.get(line.table, line.table)
+            return self._actions.get(line.action, "{table}").format(table=table)
+        values = {"who": line.actor, "field": None, "old": line.old, "new": line.new, "reason": line.reason}
+        return values[column] or ""

@@ -1,0 +1,144 @@
+"""One participant: study data, identity, the actions that change them, and the history from the audit."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coordinator.audit.history import participant_history
+from coordinator.context import Context
+from coordinator.participants.queries import ContactRow, get_participant
+from ui.formats import show_date
+from ui.forms import heading_label, value_label
+from ui.history_model import HistoryModel
+from ui.identity_dialog import IdentityDialog, sex_label
+from ui.status_dialog import StatusDialog
+from ui.tables import set_up_read_only_table
+
+
+class ParticipantPage(QDialog):
+    """Signals:
+    changed(str): the participant's status or identity was changed here; carries the code.
+    """
+
+    changed = Signal(str)
+
+    def __init__(self, ctx: Context, code: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._code = code
+        self.resize(1000, 680)
+        self.code = heading_label(1.4)
+        self.status = value_label()
+        self.study, self.site, self.arm, self.dates = value_label(), value_label(), value_label(), value_label()
+        self.name, self.birth, self.sex, self.contacts = value_label(), value_label(), value_label(), value_label()
+        study_box = self._facts(self.tr("Study"), [
+            (self.tr("Study:"), self.study), (self.tr("Site:"), self.site), (self.tr("Arm:"), self.arm),
+            (self.tr("Status:"), self.status), (self.tr("Dates:"), self.dates)])
+        identity_box = self._facts(self.tr("Identity"), [
+            (self.tr("Name:"), self.name), (self.tr("Birth date:"), self.birth), (self.tr("Sex:"), self.sex),
+            (self.tr("Holders and contacts:"), self.contacts)])
+        facts = QHBoxLayout()
+        facts.addWidget(study_box, 1)
+        facts.addWidget(identity_box, 1)
+
+        self.change_status_button = QPushButton(self.tr("Change &status…"))
+        self.change_status_button.clicked.connect(self.change_status)
+        self.correct_identity_button = QPushButton(self.tr("Correct &identity…"))
+        self.correct_identity_button.clicked.connect(self.correct_identity)
+        actions = QHBoxLayout()
+        actions.addWidget(self.change_status_button)
+        actions.addWidget(self.correct_identity_button)
+        actions.addStretch(1)
+
+        self.history_model = HistoryModel(self)
+        self.history = QTableView()
+        self.history.setModel(self.history_model)
+        set_up_read_only_table(self.history)
+        history_label = QLabel(self.tr("&History (newest first)"))
+        history_label.setBuddy(self.history)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.code)
+        layout.addLayout(facts)
+        layout.addLayout(actions)
+        layout.addWidget(history_label)
+        layout.addWidget(self.history, 1)
+        layout.addWidget(buttons)
+        self.reload()
+
+    def _facts(self, title: str, rows: list[tuple[str, QLabel]]) -> QGroupBox:
+        box = QGroupBox(title)
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for text, value in rows:
+            form.addRow(text, value)
+        return box
+
+    def reload(self) -> None:
+        """Read the participant and the history again (after a change made here)."""
+        detail = get_participant(self._ctx, self._code)
+        self._detail = detail
+        row, definition = detail.row, detail.definition
+        today = self._ctx.today()
+        self.setWindowTitle(self.tr("Participant {code}").format(code=row.code))
+        self.code.setText(row.code)
+        self.study.setText(self.tr("{code} – {title} (registered under version {version})").format(
+            code=row.study, title=definition.title, version=detail.study_version))
+        site = definition.site(row.site)
+        self.site.setText(f"{row.site} – {site.name}" if site else str(row.site))
+        arm = definition.arm(row.arm) if row.arm else None
+        self.arm.setText(f"{arm.code} – {arm.label}" if arm else (row.arm or self.tr("none yet")))
+        self.status.setText(self.tr("{status} since {date}").format(
+            status=row.status.label, date=show_date(detail.status_date)))
+        self.dates.setText("\n".join(f"{label} {show_date(value)}" for label, value in (
+            (self.tr("registered"), row.registered_on), (self.tr("enrolled"), row.enrolled_on),
+            (self.tr("ended"), row.ended_on)) if value))
+        self.name.setText(detail.full_name or self.tr("not recorded"))
+        self.birth.setText(self.tr("{date} (age {age})").format(date=show_date(row.birth_date), age=row.age(today)))
+        self.sex.setText(sex_label(detail.sex))
+        self.contacts.setText("\n".join(self._contact_line(contact) for contact in detail.contacts) or "–")
+        final = row.status.is_final
+        self.change_status_button.setEnabled(not final)
+        self.change_status_button.setToolTip(
+            self.tr("The status is final: no further change is possible.") if final else "")
+        self.history_model.set_lines(participant_history(self._ctx, row.code))
+        self.history.resizeColumnsToContents()
+
+    def _contact_line(self, contact: ContactRow) -> str:
+        roles = {"holder1": self.tr("Holder 1"), "holder2": self.tr("Holder 2"), "guardian": self.tr("Guardian"),
+                 "participant": self.tr("Participant")}
+        parts = [f"{roles.get(contact.role, contact.role)}: {contact.name}"]
+        if contact.relationship:
+            parts[0] += f" ({contact.relationship})"
+        parts += [part for part in (contact.phone, contact.email) if part]
+        return ", ".join(parts)
+
+    def change_status(self) -> StatusDialog:
+        return self._open(StatusDialog(self._ctx, self._detail, self))
+
+    def correct_identity(self) -> IdentityDialog:
+        return self._open(IdentityDialog(self._ctx, self._detail, self))
+
+    def _open(self, dialog: QDialog) -> QDialog:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(self._after_change)
+        dialog.open()
+        return dialog
+
+    def _after_change(self) -> None:
+        self.reload()
+        self.changed.emit(self._code)

@@ -1,0 +1,152 @@
+"""The participant table: ids from one SQL query in display order, rows fetched a page at a time.
+
+Filtering and sorting happen in SQL (participants.queries); the model only holds the ordered ids, so a study
+with 100,000 participants costs one id query and a page or two of rows (Anki's browser table works the same way).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import replace
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+from coordinator.context import Context
+from coordinator.errors import EnvironmentProblem
+from coordinator.participants import queries
+from coordinator.participants.queries import ParticipantQuery, ParticipantRow
+from coordinator.studies.schema import StudyDefinition
+from ui.formats import show_date
+
+COLUMNS = ("code", "site", "arm", "status", "age", "registered", "enrolled", "ended")  # also the SQL sort keys
+NUMERIC = frozenset({"site", "age"})
+PAGE_SIZE = 200
+CACHED_PAGES = 50  # at most 10,000 rows in memory, whatever the size of the study
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class ParticipantTableModel(QAbstractTableModel):
+    """One row per participant id; `set_query` re-runs the SQL, `sort` re-sorts in SQL."""
+
+    def __init__(self, ctx: Context, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._query = ParticipantQuery()
+        self._definition: StudyDefinition | None = None
+        self._ids: list[int] = []
+        self._pages: OrderedDict[int, dict[int, ParticipantRow]] = OrderedDict()
+        self._today = ctx.today()
+        self._titles = {
+            "code": self.tr("Code"), "site": self.tr("Site"), "arm": self.tr("Arm"), "status": self.tr("Status"),
+            "age": self.tr("Age"), "registered": self.tr("Registered"), "enrolled": self.tr("Enrolled"),
+            "ended": self.tr("Ended"),
+        }
+
+    @property
+    def query(self) -> ParticipantQuery:
+        return self._query
+
+    def set_context(self, ctx: Context) -> None:
+        """Another database (after a restore): the next query reads it."""
+        self._ctx = ctx
+
+    def set_query(self, query: ParticipantQuery, definition: StudyDefinition | None = None) -> None:
+        """Run the query; `definition` (the study's) names sites and arms in tooltips."""
+        ids = queries.find_ids(self._ctx, query)  # before the reset: a failed query leaves the table as it was
+        self.beginResetModel()
+        self._query = query
+        if definition is not None:
+            self._definition = definition
+        self._ids = ids
+        self._pages.clear()
+        self._today = self._ctx.today()
+        self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        wanted = replace(self._query, sort=COLUMNS[column], descending=order == Qt.SortOrder.DescendingOrder)
+        if wanted != self._query:
+            self.set_query(wanted)
+
+    def id_at(self, row: int) -> int | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, participant_id: int) -> int | None:
+        try:
+            return self._ids.index(participant_id)
+        except ValueError:
+            return None
+
+    def code_at(self, row: int) -> str | None:
+        found = self._row(row)
+        return found.code if found else None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's signature
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> str | None:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._titles[COLUMNS[section]]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        column = COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            horizontal = Qt.AlignmentFlag.AlignRight if column in NUMERIC else Qt.AlignmentFlag.AlignLeft
+            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        row = self._row(index.row())
+        if row is None:
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
+        return self._display(row, column)
+
+    def _display(self, row: ParticipantRow, column: str) -> str:
+        values = {
+            "code": row.code, "site": str(row.site), "arm": row.arm or "", "status": row.status.label,
+            "age": str(row.age(self._today)), "registered": show_date(row.registered_on),
+            "enrolled": show_date(row.enrolled_on), "ended": show_date(row.ended_on),
+        }
+        return values[column]
+
+    def _tooltip(self, row: ParticipantRow, column: str) -> str | None:
+        if self._definition is None:
+            return None
+        if column == "site":
+            site = self._definition.site(row.site)
+            return site.name if site else None
+        if column == "arm" and row.arm:
+            arm = self._definition.arm(row.arm)
+            return arm.label if arm else None
+        return None
+
+    def _row(self, row: int) -> ParticipantRow | None:
+        """The row from its page, fetching the page (PAGE_SIZE ids in one query) on first use."""
+        participant_id = self.id_at(row)
+        if participant_id is None:
+            return None
+        number = row // PAGE_SIZE
+        page = self._pages.get(number)
+        if page is None:
+            wanted = self._ids[number * PAGE_SIZE:(number + 1) * PAGE_SIZE]
+            try:
+                page = {found.id: found for found in queries.rows(self._ctx, wanted)}
+            except EnvironmentProblem:
+                self._pages[number] = {}  # blank rows until the next query, not one message per cell painted
+                raise
+            self._pages[number] = page
+            if len(self._pages) > CACHED_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(number)
+        return page.get(participant_id)
