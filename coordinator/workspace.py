@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
 from coordinator.context import Context, operating_system_user
-from coordinator.errors import EnvironmentProblem
+from coordinator.errors import EnvironmentProblem, InputError
 from coordinator.i18n import _
 from coordinator.paths import studies_dir
 from coordinator.storage_errors import environment_errors
@@ -45,11 +47,18 @@ def open_workspace(
     clock: Callable[[], datetime] | None = None,
 ) -> Workspace:
     url = resolve_url(url_or_path)
-    path = sqlite_path(url)
-    created = path is not None and not path.exists()
-    if path is not None:
-        _check_sqlite_location(path, is_default=url == default_url())
-    engine = make_engine(url)
+    try:
+        path = sqlite_path(url)
+        created = path is not None and not path.exists()
+        if path is not None:
+            _check_sqlite_location(path, is_default=url == default_url())
+        engine = make_engine(url)
+    except (ArgumentError, NoSuchModuleError) as error:
+        raise InputError(_("The database address {url} is not one this program can open: {reason}.").format(
+            url=url, reason=error), field="db") from error
+    except ImportError as error:
+        raise InputError(_("The database address {url} needs the Python driver {driver}, which is not "
+                           "installed.").format(url=url, driver=error.name), field="db") from error
     ctx = Context(engine, url, actor or operating_system_user())
     if clock is not None:
         ctx.clock = clock

@@ -16,9 +16,10 @@ from coordinator.participants.lifecycle import Status
 from coordinator.studies import catalogue
 from coordinator.studies.catalogue import StudyRef
 from coordinator.values import clean_text, parse_date, parse_sex, search_key
-from db.tables import Contact, Identity, Participant
+from db.tables import Contact, Identity, Participant, Study
 
 P = Participant.__table__
+S = Study.__table__
 
 CONTACT_ROLES = ("holder1", "holder2", "guardian", "participant")
 
@@ -134,6 +135,7 @@ def participant_code(study: str, site: int, sequence: int) -> str:
     return f"{study}-{site:02d}-{sequence:04d}"
 
 
+_LOCK_STUDY = select(S.c.id).where(S.c.id == bindparam("study")).with_for_update()
 _LAST_SEQUENCE = (select(func.coalesce(func.max(P.c.sequence), 0))
                   .where(P.c.study_id == bindparam("study"), P.c.site_number == bindparam("site")))
 
@@ -144,6 +146,8 @@ def _write(work: UnitOfWork, checked: _Checked, sequences: dict[tuple[int, int],
     study = checked.study
     key = (study.id, checked.site)
     if key not in sequences:
+        # SQLite already holds the write lock (BEGIN IMMEDIATE); a server database locks the study's row here.
+        work.read(_LOCK_STUDY.params(study=study.id))
         sequences[key] = work.read(_LAST_SEQUENCE.params(study=study.id, site=checked.site)).scalar_one()
     sequence = sequences[key] = sequences[key] + 1
     code = participant_code(study.code, checked.site, sequence)

@@ -14,6 +14,8 @@ from coordinator.i18n import _
 from coordinator.studies.schema import StudyDefinition
 
 SUFFIXES = (".yaml", ".yml")
+# libyaml's parser (in PyYAML's wheels) reads the study files at every start about ten times faster.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ def load_directory(directory: Path) -> LoadedStudies:
 def load_file(path: Path) -> LoadedStudy | list[StudyFileProblem]:
     """The validated study, or every problem found in the file."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except OSError as error:
         return [StudyFileProblem(path.name, "", _("cannot be read: {reason}").format(reason=error.strerror))]
     except UnicodeDecodeError:

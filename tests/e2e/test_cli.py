@@ -128,3 +128,14 @@ def test_a_bug_exits_70_with_a_crash_report(run, monkeypatch: pytest.MonkeyPatch
     assert "internal error (ZeroDivisionError: division by zero). This is a bug" in err
     [report] = (data_dir / "crash-reports").glob("crash-*.txt")
     assert "Traceback" in report.read_text() and "ZeroDivisionError" in report.read_text()
+
+
+@pytest.mark.parametrize(
+    ("address", "message"),
+    [("foo://bar", "is not one this program can open"),
+     ("postgresql://nurse@localhost/site", "needs the Python driver")],
+)
+def test_a_database_address_that_cannot_be_used_is_bad_input(address, message, capsys: pytest.CaptureFixture):
+    assert main(["studies", "--db", address]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1

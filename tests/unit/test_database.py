@@ -109,6 +109,7 @@ def test_a_due_migration_backs_up_the_file_first(db_file: Path, tmp_path: Path, 
     head = db.migrate.head_revision()
     (newer / "versions" / "9001_later.py").write_text(NEXT_MIGRATION.format(head=head), encoding="utf-8")
     monkeypatch.setattr(db.migrate, "MIGRATIONS_DIR", newer)
+    monkeypatch.setattr(db.migrate, "SCHEMA_HEAD", "9001")  # what the newer program would declare
 
     upgraded = open_workspace(str(db_file))
     result = upgraded.migration
@@ -123,3 +124,18 @@ def test_a_due_migration_backs_up_the_file_first(db_file: Path, tmp_path: Path, 
     with upgraded.ctx.engine.connect() as connection:
         assert "later_field" in [row[1] for row in connection.exec_driver_sql("PRAGMA table_info(participant)")]
     upgraded.ctx.engine.dispose()
+
+
+def test_the_declared_schema_head_is_the_head_of_the_migration_scripts():
+    assert db.migrate.head_revision() == db.migrate.SCHEMA_HEAD
+
+
+def test_an_up_to_date_database_opens_without_loading_alembic(db_file: Path):
+    import subprocess
+    import sys
+
+    open_workspace(str(db_file)).ctx.engine.dispose()
+    probe = ("import sys; from coordinator.workspace import open_workspace; "
+             f"open_workspace({str(db_file)!r}); print(sorted(m for m in sys.modules if m.startswith('alembic')))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    assert result.stdout.strip() == "[]"
