@@ -47,7 +47,7 @@ def load_demo(ctx: Context, seed: int = 20261121) -> int:
         total, enrolled, screen_failure, withdrawal = PLAN.get(summary.code, (3, 1, False, False))
         definition = summary.definition
         names = NAMES.get(definition.country, NAMES["FR"])
-        low = definition.age.minimum or 0
+        low = definition.age.minimum or 1  # a study without a lower bound still gets no newborns in the demo
         high = definition.age.maximum if definition.age.maximum is not None else low + 40
         for index in range(total):
             first, last = names[index % len(names)]

@@ -4,7 +4,7 @@ input at fault, so that a form says what is wrong where it is wrong."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLayout, QPushButton, QVBoxLayout, QWidget
 
 from coordinator.errors import InputError
 
@@ -20,6 +20,19 @@ def accept_buttons(dialog: QDialog, accept_text: str) -> tuple[QDialogButtonBox,
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
     return buttons, accept
+
+
+def lay_out_form(dialog: QDialog, *parts: QWidget | QLayout, general: QLabel, buttons: QWidget) -> None:
+    """A form dialog, top to bottom: its parts, the message about the form as a whole, room, then the buttons."""
+    layout = QVBoxLayout(dialog)
+    for part in parts:
+        if isinstance(part, QLayout):
+            layout.addLayout(part)
+        else:
+            layout.addWidget(part)
+    layout.addWidget(general)
+    layout.addStretch(1)
+    layout.addWidget(buttons)
 
 
 def buddy_label(text: str, buddy: QWidget) -> QLabel:

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 
 from coordinator.audit.history import AuditLine
 from ui.formats import show_utc_stamp
+from ui.tables import Index, NamedColumnsModel
 
 COLUMNS = ("when", "who", "what", "field", "old", "new", "reason")
 HIDDEN_FIELDS = frozenset({"search_name"})  # the folded names used by search: the names themselves are shown
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class HistoryModel(QAbstractTableModel):
+class HistoryModel(NamedColumnsModel):
     """Holds the lines in memory: one participant's history is short, unlike the register."""
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(COLUMNS, parent)
         self._lines: list[AuditLine] = []
-        self._titles = {
+        self.titles = {
             "when": self.tr("When"), "who": self.tr("Who"), "what": self.tr("What"), "field": self.tr("Field"),
             "old": self.tr("Old value"), "new": self.tr("New value"), "reason": self.tr("Reason"),
         }
@@ -43,17 +42,8 @@ class HistoryModel(QAbstractTableModel):
                        if line.field not in HIDDEN_FIELDS and not (line.field or "").endswith("_id")]
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's signature
-        return 0 if parent.isValid() else len(self._lines)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> str | None:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._titles[COLUMNS[section]]
-        return None
+    def row_total(self) -> int:
+        return len(self._lines)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> str | None:
         if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QLineEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -17,7 +16,7 @@ from coordinator.errors import InputError
 from coordinator.participants import status
 from coordinator.participants.queries import ParticipantDetail
 from ui.date_input import DateInput
-from ui.forms import FieldMessages, accept_buttons, buddy_label, message_label
+from ui.forms import FieldMessages, accept_buttons, buddy_label, lay_out_form, message_label
 
 
 def sex_label(sex: str) -> str:
@@ -59,11 +58,7 @@ class IdentityDialog(QDialog):
         ):
             form.addRow(buddy_label(text, widget), self.messages.beside(field, widget))
         buttons, self.save_button = accept_buttons(self, self.tr("&Save correction"))
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(general)
-        layout.addStretch(1)
-        layout.addWidget(buttons)
+        lay_out_form(self, form, general=general, buttons=buttons)
 
     def _changes(self) -> dict[str, str | None]:
         detail = self._detail

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import replace
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 
 from coordinator.context import Context
 from coordinator.errors import EnvironmentProblem
@@ -17,27 +17,26 @@ from coordinator.participants import queries
 from coordinator.participants.queries import ParticipantQuery, ParticipantRow
 from coordinator.studies.schema import StudyDefinition
 from ui.formats import show_date
+from ui.tables import Index, NamedColumnsModel
 
 COLUMNS = ("code", "site", "arm", "status", "age", "registered", "enrolled", "ended")  # also the SQL sort keys
 NUMERIC = frozenset({"site", "age"})
 PAGE_SIZE = 200
 CACHED_PAGES = 50  # at most 10,000 rows in memory, whatever the size of the study
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class ParticipantTableModel(QAbstractTableModel):
+class ParticipantTableModel(NamedColumnsModel):
     """One row per participant id; `set_query` re-runs the SQL, `sort` re-sorts in SQL."""
 
     def __init__(self, ctx: Context, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(COLUMNS, parent)
         self._ctx = ctx
         self._query = ParticipantQuery()
         self._definition: StudyDefinition | None = None
         self._ids: list[int] = []
         self._pages: OrderedDict[int, dict[int, ParticipantRow]] = OrderedDict()
         self._today = ctx.today()
-        self._titles = {
+        self.titles = {
             "code": self.tr("Code"), "site": self.tr("Site"), "arm": self.tr("Arm"), "status": self.tr("Status"),
             "age": self.tr("Age"), "registered": self.tr("Registered"), "enrolled": self.tr("Enrolled"),
             "ended": self.tr("Ended"),
@@ -83,17 +82,8 @@ class ParticipantTableModel(QAbstractTableModel):
         found = self._row(row)
         return found.code if found else None
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's signature
-        return 0 if parent.isValid() else len(self._ids)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> str | None:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._titles[COLUMNS[section]]
-        return None
+    def row_total(self) -> int:
+        return len(self._ids)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():

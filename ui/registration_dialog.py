@@ -24,7 +24,7 @@ from coordinator.participants import register
 from coordinator.participants.register import ContactInput, Registration
 from coordinator.studies import catalogue
 from ui.date_input import DateInput
-from ui.forms import WARNING_STYLE, FieldMessages, accept_buttons, buddy_label, message_label, say
+from ui.forms import WARNING_STYLE, FieldMessages, accept_buttons, buddy_label, lay_out_form, message_label, say
 
 ADULT_AGE = 18
 HOLDER_ROLES = ("holder1", "holder2")
@@ -104,12 +104,7 @@ class RegistrationDialog(QDialog):
         holders_box.setVisible(definition.age.minimum is None or definition.age.minimum < ADULT_AGE)
 
         buttons, self.register_button = accept_buttons(self, self.tr("&Register"))
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(holders_box)
-        layout.addWidget(general)
-        layout.addStretch(1)
-        layout.addWidget(buttons)
+        lay_out_form(self, form, holders_box, general=general, buttons=buttons)
 
         for field, date_input in (("birth_date", self.birth_date), ("registered_on", self.registered_on)):
             date_input.editingFinished.connect(lambda field=field: self._check_as_typed(field))

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -20,7 +19,7 @@ from coordinator.participants.queries import ParticipantDetail
 from coordinator.studies.schema import Allocation
 from ui.date_input import DateInput
 from ui.formats import show_date
-from ui.forms import WARNING_STYLE, FieldMessages, accept_buttons, buddy_label, message_label, say
+from ui.forms import WARNING_STYLE, FieldMessages, accept_buttons, buddy_label, lay_out_form, message_label, say
 
 
 class StatusDialog(QDialog):
@@ -62,11 +61,7 @@ class StatusDialog(QDialog):
         form.addRow(buddy_label(self.tr("&Reason:"), self.reason), self.messages.beside("reason", self.reason))
 
         buttons, self.apply_button = accept_buttons(self, self.tr("&Change status"))
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(general)
-        layout.addStretch(1)
-        layout.addWidget(buttons)
+        lay_out_form(self, form, general=general, buttons=buttons)
         self.target.currentIndexChanged.connect(self._on_target)
         self._on_target()
 

@@ -2,9 +2,36 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 ROW_PADDING = 8
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class NamedColumnsModel(QAbstractTableModel):
+    """A flat read-only table whose columns have names; subclasses set `titles` and say how many rows."""
+
+    def __init__(self, columns: tuple[str, ...], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.columns = columns
+        self.titles: dict[str, str] = {}
+
+    def row_total(self) -> int:
+        raise NotImplementedError
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's signature
+        return 0 if parent.isValid() else self.row_total()
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> str | None:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.titles[self.columns[section]]
+        return None
 
 
 def set_up_read_only_table(table: QTableView) -> None:
