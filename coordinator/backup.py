@@ -10,9 +10,21 @@ from coordinator.context import Context
 from coordinator.errors import EnvironmentProblem, InputError
 from coordinator.i18n import _
 from coordinator.storage_errors import environment_errors
-from db.backup import BackupNotValid, backup_sqlite, restore_sqlite, stored_revision
-from db.engine import sqlite_path
+from coordinator.values import checked_path
+from db.backup import (
+    BackupNotValid,
+    backup_sqlite,
+    remove_with_side_files,
+    restore_sqlite,
+    side_files,
+    stored_revision,
+    stored_tables,
+)
+from db.engine import make_engine, sqlite_path, sqlite_url
 from db.migrate import BACKUP_FOLDER, known_revisions, upgrade
+
+# Tables every Study Coordinator database has had since its first schema: a file without them is not ours.
+CORE_TABLES = frozenset({"study", "study_version", "participant", "identity", "audit_trail"})
 
 
 @dataclass(frozen=True)
@@ -26,48 +38,73 @@ def _live_file(ctx: Context) -> Path:
     if path is None:
         raise EnvironmentProblem(_("Back up and restore work on SQLite files; back up a server database "
                                    "with the server's own tools."))
-    return path
+    return path.resolve()
 
 
 def back_up(ctx: Context, target: Path) -> Path:
     """Copy the live database to target (online, consistent), then verify the copy by reopening it."""
     live = _live_file(ctx)
-    target = target.expanduser().resolve()
-    if target == live.resolve():
+    target = checked_path(target, "target").expanduser().resolve()
+    if target in (live, *side_files(live)):
         raise InputError(_("Choose another file than the database itself."), field="target")
     if target.is_dir():
         raise InputError(_("{path} is a folder: choose a file name.").format(path=target), field="target")
-    with UnitOfWork(ctx) as work:
-        work.record_event("database", live.name, _("backup written to {path}").format(path=target))
     try:
         with environment_errors():
             backup_sqlite(live, target)
     except BackupNotValid as error:
         raise EnvironmentProblem(_("The backup could not be verified ({reason}); no backup was kept.").format(
             reason=error)) from error
+    with UnitOfWork(ctx) as work:
+        work.record_event("database", live.name, _("backup written to {path}").format(path=target))
     return target
 
 
 def restore(ctx: Context, source: Path) -> Restored:
-    """Replace the database with a backup. The current content is kept first as a safety copy."""
+    """Replace the database with a backup, safely.
+
+    The backup is first copied beside the database and brought to the current schema there; only a copy that
+    opens and checks out replaces the live content. The live content is kept as a safety copy first, and put
+    back if anything fails after the replacement.
+    """
     live = _live_file(ctx)
-    source = source.expanduser().resolve()
+    source = checked_path(source, "source").expanduser().resolve()
     if not source.is_file():
         raise InputError(_("There is no file {path}.").format(path=source), field="source")
-    if source == live.resolve():
+    if source == live:
         raise InputError(_("This file is the database itself."), field="source")
     _check_backup(source)
     stamp = ctx.now().strftime("%Y%m%d-%H%M%S")
-    safety = live.parent / BACKUP_FOLDER / f"{live.stem}-before-restore-{stamp}{live.suffix}"
+    folder = live.parent / BACKUP_FOLDER
+    staging = folder / f"{live.stem}-restoring-{stamp}{live.suffix}"
+    safety = folder / f"{live.stem}-before-restore-{stamp}{live.suffix}"
     with environment_errors():
-        backup_sqlite(live, safety)
-        ctx.engine.dispose()
-        restore_sqlite(source, live)
-        upgrade(ctx.engine)
-    with UnitOfWork(ctx) as work:
-        work.record_event("database", live.name, _("restored from {source}; the previous content is kept in "
-                                                   "{safety}").format(source=source, safety=safety))
+        try:
+            backup_sqlite(source, staging)
+            _bring_up_to_date(staging)
+            backup_sqlite(live, safety)
+            ctx.engine.dispose()
+            try:
+                restore_sqlite(staging, live)
+                with UnitOfWork(ctx) as work:
+                    work.record_event("database", live.name, _(
+                        "restored from {source}; the previous content is kept in {safety}").format(
+                            source=source, safety=safety))
+            except BaseException:
+                ctx.engine.dispose()
+                restore_sqlite(safety, live)
+                raise
+        finally:
+            remove_with_side_files(staging)
     return Restored(source, safety)
+
+
+def _bring_up_to_date(path: Path) -> None:
+    engine = make_engine(sqlite_url(path))
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
 
 
 def _check_backup(source: Path) -> None:
@@ -76,11 +113,12 @@ def _check_backup(source: Path) -> None:
     The file is only read: checking a backup never changes it.
     """
     try:
+        tables = stored_tables(source)
         revision = stored_revision(source)
     except BackupNotValid as error:
         raise InputError(_("{path} is not an intact database file ({reason}).").format(
             path=source.name, reason=error), field="source") from error
-    if revision is None:
+    if revision is None or not CORE_TABLES.issubset(tables):
         raise InputError(_("{path} is not a Study Coordinator backup.").format(path=source.name), field="source")
     if revision not in known_revisions():
         raise InputError(_("{path} was written by a newer version of Study Coordinator.").format(

@@ -9,17 +9,18 @@ from contextlib import contextmanager
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from coordinator.errors import EnvironmentProblem
-from coordinator.i18n import _
+from coordinator.i18n import N_, _
 
 # (fragment of the driver's message, what the user is told)
 _KNOWN = (
-    ("database or disk is full", "The disk is full: the change was not saved. Free some space and try again."),
-    ("disk i/o error", "The disk could not be read or written: the change was not saved. Check the drive."),
-    ("readonly database", "The database is read-only here: check the permissions of the file and its folder."),
-    ("unable to open database", "The database file cannot be opened: check that its folder exists and is writable."),
-    ("database is locked", "The database is busy in another program: wait a moment and try again."),
-    ("file is not a database", "This file is not a Study Coordinator database (it is not an SQLite file)."),
-    ("file is encrypted", "This file is not a Study Coordinator database (it is not an SQLite file)."),
+    ("database or disk is full", N_("The disk is full: the change was not saved. Free some space and try again.")),
+    ("disk i/o error", N_("The disk could not be read or written: the change was not saved. Check the drive.")),
+    ("readonly database", N_("The database is read-only here: check the permissions of the file and its folder.")),
+    ("unable to open database",
+     N_("The database file cannot be opened: check that its folder exists and is writable.")),
+    ("database is locked", N_("The database is busy in another program: wait a moment and try again.")),
+    ("file is not a database", N_("This file is not a Study Coordinator database (it is not an SQLite file).")),
+    ("file is encrypted", N_("This file is not a Study Coordinator database (it is not an SQLite file).")),
 )
 
 

@@ -2,23 +2,44 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date
+from pathlib import Path
 
 from coordinator.errors import InputError
 from coordinator.i18n import _
 
 SEXES = ("F", "M")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+EARLIEST = date(1900, 1, 1)
 
 
 def parse_date(text: str | date, field: str, label: str) -> date:
     if isinstance(text, date):
-        return text
+        value = text
+    else:
+        try:
+            if not ISO_DATE.fullmatch(text.strip()):
+                raise ValueError(text)
+            value = date.fromisoformat(text.strip())
+        except ValueError:
+            raise InputError(_("{label} \"{text}\" is not a date: write it as YYYY-MM-DD.").format(
+                label=label, text=text), field=field) from None
+    if value < EARLIEST:
+        raise InputError(_("{label} {date} is before 1900: check the year.").format(
+            label=label, date=value.isoformat()), field=field)
+    return value
+
+
+def checked_path(path: Path | str, field: str) -> Path:
+    """A file name the database library can use: SQLite takes only names that are valid text (UTF-8)."""
     try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(_("{label} \"{text}\" is not a date: write it as YYYY-MM-DD.").format(
-            label=label, text=text), field=field) from None
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(_("The file name {path} holds characters that are not text; rename the file or "
+                           "choose another.").format(path=repr(str(path))[1:-1]), field=field) from None
+    return Path(path)
 
 
 def parse_sex(text: str) -> str:

@@ -17,6 +17,7 @@ from coordinator.paths import studies_dir
 from coordinator.storage_errors import environment_errors
 from coordinator.studies import catalogue
 from coordinator.studies.loader import StudyFileProblem, load_directory
+from coordinator.values import checked_path
 from db.engine import default_url, make_engine, normalize_url, sqlite_path
 from db.migrate import MigrationResult, NotOurDatabase, SchemaTooNew, upgrade
 
@@ -38,8 +39,13 @@ class Workspace:
 
 def resolve_url(url_or_path: str | None) -> str:
     """--db first, then COORDINATOR_DB, then the SQLite file in the user's data folder."""
-    chosen = url_or_path or os.environ.get(DATABASE_ENV)
-    return normalize_url(chosen) if chosen else default_url()
+    chosen = url_or_path if url_or_path is not None else os.environ.get(DATABASE_ENV)
+    if chosen is None:
+        return default_url()
+    if not chosen.strip():
+        raise InputError(_("The database is empty: give a file or a database address (--db)."), field="db")
+    checked_path(chosen.strip(), "db")
+    return normalize_url(chosen.strip())
 
 
 def open_workspace(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import platformdirs
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 APP_NAME = "StudyCoordinator"
 DATABASE_FILE = "coordinator.sqlite3"
@@ -26,7 +26,8 @@ def default_url() -> str:
 
 
 def sqlite_url(path: Path | str) -> str:
-    return f"sqlite:///{Path(path).expanduser().resolve()}"
+    """The URL of an SQLite file; characters such as ?, # and % in the path are escaped, not read as URL syntax."""
+    return URL.create("sqlite", database=str(Path(path).expanduser().resolve())).render_as_string()
 
 
 def normalize_url(url_or_path: str) -> str:

@@ -11,10 +11,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Connection, Engine, inspect, text
 
 from db.backup import backup_sqlite
-from db.engine import sqlite_path
+from db.engine import sqlite_path, writer
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -72,12 +72,16 @@ def known_revisions() -> set[str]:
 def current_revision(engine: Engine) -> str | None:
     """The revision recorded in the database (Alembic's table, read with plain SQL), or None."""
     with engine.connect() as connection:
-        tables = inspect(connection).get_table_names()
-        if "alembic_version" not in tables:
-            if tables:
-                raise NotOurDatabase()
-            return None
-        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return _revision_of(connection)
+
+
+def _revision_of(connection: Connection) -> str | None:
+    tables = inspect(connection).get_table_names()
+    if "alembic_version" not in tables:
+        if tables:
+            raise NotOurDatabase()
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def check_version(engine: Engine) -> str | None:
@@ -96,14 +100,18 @@ def upgrade(engine: Engine, now: datetime | None = None) -> MigrationResult:
     from alembic import command
 
     head = head_revision()
-    backup = None
-    path = sqlite_path(str(engine.url))
-    if revision is not None and path is not None:
-        stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%d-%H%M%S")
-        backup = path.parent / BACKUP_FOLDER / f"{path.stem}-before-migration-{revision}-{stamp}{path.suffix}"
-        backup_sqlite(path, backup)
-    config = _config()
-    with engine.begin() as connection:
+    # One migrator at a time: a second program starting now waits for the lock, then finds the work done.
+    with writer(engine).begin() as connection:
+        revision = _revision_of(connection)
+        if revision == head:
+            return MigrationResult(revision, head, None)
+        backup = None
+        path = sqlite_path(str(engine.url))
+        if revision is not None and path is not None:
+            stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%d-%H%M%S")
+            backup = path.parent / BACKUP_FOLDER / f"{path.stem}-before-migration-{revision}-{stamp}{path.suffix}"
+            backup_sqlite(path, backup)
+        config = _config()
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
     return MigrationResult(revision, head, backup)

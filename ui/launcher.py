@@ -5,13 +5,21 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from coordinator.cli.main import COMMANDS
 from coordinator.cli.main import main as run_command
+
+WINDOW_OPTIONS_WITH_VALUE = frozenset({"--db", "--screenshot", "--language"})
 
 
 def wants_window(arguments: Sequence[str]) -> bool:
-    """No command word and no request for help: the user wants the window."""
-    return not any(word in COMMANDS or word in ("-h", "--help") for word in arguments)
+    """Only window options (and their values): the user wants the window. Any other word is a command,
+    even a mistyped one, which the command line then refuses with one clear line."""
+    words = iter(arguments)
+    for word in words:
+        if word in ("-h", "--help") or not word.startswith("-"):
+            return False
+        if word in WINDOW_OPTIONS_WITH_VALUE:
+            next(words, None)
+    return True
 
 
 def main(argv: Sequence[str] | None = None) -> int:

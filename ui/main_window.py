@@ -20,6 +20,7 @@ from ui.participant_panel import ParticipantPanel
 from ui.registration_dialog import RegistrationDialog
 from ui.study_list import StudyList
 from ui.study_problems_banner import StudyProblemsBanner
+from ui.tasks import tasks_running
 
 DEFAULT_SIZE = (1280, 800)
 STUDY_LIST_WIDTH, STUDY_LIST_MINIMUM_WIDTH = 360, 220
@@ -180,6 +181,10 @@ class MainWindow(QMainWindow):
             self.studies.show_summaries(list(self._summaries.values()), study)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if tasks_running():  # a backup or restore must finish: stopping it halfway could lose its result
+            event.ignore()
+            self.statusBar().showMessage(self.tr("Please wait: the backup or restore is still running."), 5000)
+            return
         if self._remember_layout:
             settings = QSettings()
             settings.setValue(GEOMETRY_KEY, self.saveGeometry())

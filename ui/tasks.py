@@ -83,6 +83,11 @@ class _Task(QObject):
             self._on_success(result)
 
 
+def tasks_running() -> bool:
+    """True while some work is in the database thread or its result is not delivered yet."""
+    return bool(_running)
+
+
 def run_task(parent: QWidget, label: str, work: Callable[[], Any], on_success: Callable[[Any], None],
              on_failure: Callable[[BaseException], None] | None = None) -> None:
     """Run work() in the database thread; call on_success(result) or on_failure(error) on the main thread.

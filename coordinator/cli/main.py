@@ -84,7 +84,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMANDS = frozenset({"init", "studies", "register", "participants", "show", "backup", "restore"})
 
 
 def main(argv: Sequence[str] | None = None) -> int:

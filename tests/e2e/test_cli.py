@@ -139,3 +139,18 @@ def test_a_database_address_that_cannot_be_used_is_bad_input(address, message, c
     assert main(["studies", "--db", address]) == 2
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_an_empty_database_option_is_refused_not_replaced_by_the_default(capsys: pytest.CaptureFixture):
+    assert main(["studies", "--db", " "]) == 2
+    assert "The database is empty" in capsys.readouterr().err
+
+
+def test_a_file_name_that_is_not_text_is_refused_with_a_message(tmp_path: Path):
+    import os
+
+    name = os.fsdecode(bytes(tmp_path) + b"/\xff.sqlite3")
+    result = subprocess.run([sys.executable, "-m", "coordinator", "studies", "--db", name],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "holds characters that are not text" in result.stderr and "Traceback" not in result.stderr

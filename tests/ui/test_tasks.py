@@ -37,3 +37,16 @@ def test_a_quick_task_shows_no_progress_and_an_error_goes_to_on_failure(qtbot):
     assert isinstance(failures[0], ZeroDivisionError)
     qtbot.wait(tasks.PROGRESS_DELAY_MS + 50)
     assert not visible(QProgressDialog)
+
+
+def test_the_window_stays_open_until_a_running_backup_is_done(qtbot, window):
+    release = threading.Event()
+    done = []
+    tasks.run_task(window, "Writing the backup…", release.wait, done.append)
+    window.close()
+    assert window.isVisible()
+    assert "still running" in window.statusBar().currentMessage()
+    release.set()
+    qtbot.waitUntil(lambda: done == [True])
+    window.close()
+    assert not window.isVisible()

@@ -1,5 +1,6 @@
 """Two processes registering at once: codes stay unique, with no gaps."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -38,3 +39,15 @@ def test_two_processes_registering_at_once_get_unique_gapless_codes(db_file: Pat
     workspace = open_workspace(str(db_file))
     assert len(list_participants(workspace.ctx, ParticipantQuery(study="NK-HSCT"))) == 2 * EACH
     workspace.ctx.engine.dispose()
+
+
+
+def test_several_programs_opening_a_new_database_at_once_all_succeed(tmp_path: Path):
+    """Four command lines started together on a file that does not exist yet: one migrates, the others wait."""
+    for attempt in range(3):
+        database = tmp_path / f"new{attempt}.sqlite3"
+        openers = [subprocess.Popen([sys.executable, "-m", "coordinator", "studies", "--json", "--db", str(database)],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+        results = [opener.communicate(timeout=120) for opener in openers]
+        assert [opener.returncode for opener in openers] == [0] * 4, [err for _out, err in results]
+        assert {len(json.loads(out)) for out, _err in results} == {5}
