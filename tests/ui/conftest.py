@@ -16,6 +16,7 @@ from coordinator.participants.lifecycle import Move, Status
 from coordinator.participants.register import Registration, register
 from coordinator.participants.status import change_status
 from coordinator.workspace import Workspace
+from tests.consenting import sign_all
 from ui.app import prepare_application
 from ui.main_window import MainWindow
 
@@ -72,6 +73,8 @@ def people(workspace: Workspace) -> dict[str, str]:
     codes = {}
     for first, last, site, birth, sex, registered_on, move in plan:
         code = register(ctx, Registration("MILA", site, birth, sex, first, last, registered_on)).code
+        if move is not None and move.to is Status.enrolled:
+            sign_all(ctx, code, move.on)
         if move is not None:
             change_status(ctx, code, move, "as planned")
         codes[first] = code
