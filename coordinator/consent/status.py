@@ -101,6 +101,8 @@ class ConsentStatus:
         """One line for a table cell."""
         if self.state is State.reconsent_due and self.reason:
             return _("{state}: {reason}").format(state=self.state.label, reason=self.reason)
+        if self.state is State.withdrawn and self.reason:
+            return _("{state} {reason}").format(state=self.state.label, reason=self.reason)
         if self.state is State.incomplete and self.missing:
             return _("{state}: {missing}").format(state=self.state.label, missing=self.missing[0])
         return self.state.label
@@ -129,8 +131,10 @@ def consent_status(rule: JurisdictionRule, plan: ConsentPlan, birth: date, on: d
     episode = current_episode(signatures, withdrawals)
     withdrawal = next((w for w in withdrawals if w.episode == episode and w.withdrawn_on <= on), None)
     if withdrawal is not None:
-        return ConsentStatus(State.withdrawn, reason=_("withdrawn by the {role}").format(role=withdrawal.by.label),
-                             since=withdrawal.withdrawn_on, scopes=withdrawal.scopes)
+        scopes = ", ".join(scope.label for scope in Scope if scope in withdrawal.scopes)
+        return ConsentStatus(State.withdrawn, reason=_("on {date} by the {role} ({scopes})").format(
+            date=withdrawal.withdrawn_on, role=withdrawal.by.label, scopes=scopes),
+            since=withdrawal.withdrawn_on, scopes=withdrawal.scopes)
     given = [s for s in signatures if s.episode == episode and s.signed_on <= on]
     if not given:
         return ConsentStatus(State.not_started)
