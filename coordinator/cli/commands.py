@@ -8,6 +8,7 @@ from pathlib import Path
 from coordinator import backup as backups
 from coordinator.audit.history import participant_history
 from coordinator.cli.output import print_json, print_table, warn
+from coordinator.consent.service import statuses as consent_statuses
 from coordinator.demo import load_demo
 from coordinator.i18n import _
 from coordinator.participants.lifecycle import parse_status
@@ -90,18 +91,20 @@ def participants(options: argparse.Namespace) -> None:
         status=parse_status(options.status) if options.status else None, site=options.site,
     )
     found = list_participants(workspace.ctx, query)
+    consents = consent_statuses(workspace.ctx, [p.id for p in found])
     today = workspace.ctx.today()
     if options.json:
         print_json([{
             "code": p.code, "study": p.study, "site": p.site, "arm": p.arm, "status": p.status.value,
             "age": p.age(today), "registered_on": p.registered_on, "enrolled_on": p.enrolled_on,
-            "ended_on": p.ended_on,
+            "ended_on": p.ended_on, "consent": consents[p.id].state.value,
         } for p in found])
         return
     print_table(
-        [_("CODE"), _("SITE"), _("ARM"), _("STATUS"), _("AGE"), _("REGISTERED"), _("ENROLLED"), _("ENDED")],
-        [(p.code, p.site, p.arm, p.status.label, p.age(today), p.registered_on, p.enrolled_on, p.ended_on)
-         for p in found],
+        [_("CODE"), _("SITE"), _("ARM"), _("STATUS"), _("AGE"), _("REGISTERED"), _("ENROLLED"), _("ENDED"),
+         _("CONSENT")],
+        [(p.code, p.site, p.arm, p.status.label, p.age(today), p.registered_on, p.enrolled_on, p.ended_on,
+          consents[p.id].state.label) for p in found],
     )
 
 

@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from coordinator.cli import commands
+from coordinator.cli import commands, consent_commands
 from coordinator.crash import write_crash_report
 from coordinator.errors import EnvironmentProblem, InputError
 from coordinator.i18n import _
@@ -81,10 +81,14 @@ def build_parser() -> argparse.ArgumentParser:
     restore = command("restore", commands.restore, _("replace the database with a backup "
                                                       "(the current content is kept as a safety copy)"))
     restore.add_argument("file", metavar="FILE")
+
+    consent = sub.add_parser("consent", parents=[common], help=_("record and check informed consent and assent"),
+                             description=_("record and check informed consent and assent"))
+    consent_commands.add_parsers(consent, common)
     return parser
 
 
-COMMANDS = frozenset({"init", "studies", "register", "participants", "show", "backup", "restore"})
+COMMANDS = frozenset({"init", "studies", "register", "participants", "show", "backup", "restore", "consent", "print"})
 
 
 def main(argv: Sequence[str] | None = None) -> int:
