@@ -85,6 +85,17 @@ def build_parser() -> argparse.ArgumentParser:
     consent = sub.add_parser("consent", parents=[common], help=_("record and check informed consent and assent"),
                              description=_("record and check informed consent and assent"))
     consent_commands.add_parsers(consent, common)
+
+    printing = sub.add_parser("print", parents=[common], help=_("print a document to a PDF file"),
+                              description=_("print a document to a PDF file"))
+    documents = printing.add_subparsers(dest="document", metavar="DOCUMENT", required=True, parser_class=_Parser)
+    checklist = documents.add_parser("consent-checklist", parents=[common], help=_(
+        "the consent checklist of a participant, or a blank one for a study (--study S --blank)"))
+    checklist.set_defaults(run=commands.print_consent_checklist)
+    checklist.add_argument("code", nargs="?")
+    checklist.add_argument("--study")
+    checklist.add_argument("--blank", action="store_true")
+    checklist.add_argument("--out", required=True, metavar="FILE.pdf")
     return parser
 
 
