@@ -1,0 +1,69 @@
+"""Recording consent from the participant page: only the signers the rule needs, refusals beside the signer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from coordinator.consent.rules import Role
+from tests.ui.driving import column, open_participant, select_study, type_into, wait_for
+from ui.consent_dialog import ConsentDialog
+
+
+def open_dialog(qtbot, window, code: str):
+    select_study(qtbot, window, "MILA")
+    page = open_participant(qtbot, window, code)
+    qtbot.mouseClick(page.record_consent_button, Qt.MouseButton.LeftButton)
+    return page, wait_for(qtbot, ConsentDialog)
+
+
+def test_the_table_shows_the_consent_of_each_participant(qtbot, people, window):
+    select_study(qtbot, window, "MILA")
+    consents = dict(zip(column(window, "code"), column(window, "consent"), strict=True))
+    assert consents[people["Hervé"]] == "Complete"
+    assert consents[people["Chloé"]] == "Not started"
+
+
+def test_the_dialog_asks_for_the_signers_of_this_child_and_records_them(qtbot, people, window, tmp_path: Path):
+    page, dialog = open_dialog(qtbot, window, people["Chloé"])  # 7 years old: French minor, assent sought
+    assert [fields.role for fields in dialog.signers] == [
+        Role.holder1, Role.holder2, Role.investigator, Role.assent, Role.guardian]
+    assert Role.participant not in [fields.role for fields in dialog.signers]
+    type_into(qtbot, dialog.signer(Role.holder1).name, "Claire Martin")
+    type_into(qtbot, dialog.signer(Role.holder1).relationship, "mother")
+    type_into(qtbot, dialog.signer(Role.holder2).name, "Marc Martin")
+    type_into(qtbot, dialog.signer(Role.investigator).name, "Dr Roux")
+    type_into(qtbot, dialog.signer(Role.assent).name, "Chloe Martin")
+    dialog.grab().save(str(tmp_path / "consent-dialog.png"))
+    qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert page.consent_status.text() == "Complete"
+    assert "Claire Martin" in page.signatures.text() and "Chloe Martin, given" in page.signatures.text()
+    qtbot.wait(50)  # let the layout take the new lines before the picture
+    page.grab().save(str(tmp_path / "participant-page.png"))
+
+
+def test_the_same_person_as_both_holders_is_refused_beside_the_second_holder(qtbot, people, window):
+    _page, dialog = open_dialog(qtbot, window, people["Chloé"])
+    type_into(qtbot, dialog.signer(Role.holder1).name, "Claire Martin")
+    type_into(qtbot, dialog.signer(Role.holder2).name, "claire martin")
+    qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+    message = dialog.messages.label("holder2")
+    qtbot.waitUntil(message.isVisible)
+    assert message.text() == "The same person cannot sign as both holders of parental authority."
+    assert dialog.isVisible()
+    assert not dialog.signer(Role.holder1).name.isEnabled()  # that one was recorded, it is its own record
+    dialog.reject()
+
+
+def test_a_date_in_the_future_is_refused_beside_the_date(qtbot, people, window):
+    page, dialog = open_dialog(qtbot, window, people["Chloé"])
+    dialog.on.clear()
+    type_into(qtbot, dialog.on, "2027-01-01")
+    type_into(qtbot, dialog.signer(Role.holder1).name, "Claire Martin")
+    qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.messages.label("date").isVisible)
+    assert "in the future" in dialog.messages.label("date").text()
+    assert page.consent_status.text() == "Not started"
+    dialog.reject()
