@@ -160,9 +160,11 @@ def statuses(ctx: Context, ids: list[int]) -> dict[int, ConsentStatus]:
             select(P.c.id, I.c.birth_date, P.c.study_version_id).join(I, I.c.participant_id == P.c.id)
             .where(P.c.id.in_(ids))).all()
         signatures, withdrawals = _facts(connection, ids)
+        definitions = {version: definition_of_version(connection, version)
+                       for version in {person.study_version_id for person in people}}
         found = {}
         for person in people:
-            definition = definition_of_version(connection, person.study_version_id)
+            definition = definitions[person.study_version_id]
             found[person.id] = consent_status(
                 rule_for(definition.consent_jurisdiction), definition.consent, date.fromisoformat(person.birth_date),
                 today, signatures[person.id], withdrawals[person.id])
