@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from pydantic import ValidationError
 
-from coordinator.consent.rules import OneHolderException, Role, rule_for
+from coordinator.consent.rules import ConsentRuleProblem, JurisdictionRule, OneHolderException, Role, rule_for
 from coordinator.consent.status import (
     Scope,
     SignatureFact,
@@ -162,3 +163,19 @@ def test_the_to_do_dates_include_majority_and_versions():
     due = reconsent_due_on(rule("MILA"), _versions(True), date(2008, 12, 5), date(2026, 10, 25), date(2026, 12, 21))
     assert due == [(date(2026, 11, 1), "Information and consent form version 2.0 requires re-consent"),
                    (date(2026, 12, 5), "turns 18")]
+
+
+@pytest.mark.parametrize(("bands", "reason"), [
+    ([{"from_age": 0, "below": 12, "required": ["holder1"]}, {"from_age": 13, "required": ["participant"]}],
+     "band 2 starts at 13, expected 12"),
+    ([{"from_age": 0, "below": 18, "required": ["holder1"]}], "the last age band, and only it, has no upper bound"),
+    ([{"from_age": 0, "required": ["nurse"]}], "Input should be"),
+])
+def test_a_bad_rule_file_is_refused_with_its_reason(bands, reason):
+    with pytest.raises(ValidationError, match=reason):
+        JurisdictionRule.model_validate({"jurisdiction": "XX", "law": "test", "age_of_majority": 18, "bands": bands})
+
+
+def test_a_missing_rule_file_is_an_installation_problem():
+    with pytest.raises(ConsentRuleProblem, match="No consent rule file for the jurisdiction ZZ"):
+        rule_for("ZZ")
