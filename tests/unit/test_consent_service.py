@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from coordinator.audit.history import participant_history
 from coordinator.consent import service as consent
+from coordinator.consent import todo
 from coordinator.consent.service import Action, SignatureInput
 from coordinator.consent.status import Scope, State
 from coordinator.errors import InputError, RuleViolation
@@ -190,3 +191,18 @@ def test_the_page_statuses_match_the_single_status(workspace, child):
     found = consent.statuses(workspace.ctx, ids)
     assert [found[i].state for i in ids] == [State.not_started, State.incomplete]
     assert consent.status(workspace.ctx, other).state is State.not_started
+
+
+def test_the_to_do_lists_what_is_due_now_and_birthdays_within_the_period(workspace):
+    ctx = workspace.ctx
+    turning = register(ctx, Registration("MILA", 1, "2008-12-05", "F", registered_on="2026-10-01")).code
+    sign_all(ctx, turning, date(2026, 10, 2))
+    incomplete = register(ctx, Registration("MILA", 1, "2016-01-10", "M", registered_on="2026-10-01")).code
+    sign(workspace, incomplete, "holder1", "Claire Lefèvre")
+    later = register(ctx, Registration("MILA", 1, "2009-06-01", "M", registered_on="2026-10-01")).code
+    sign_all(ctx, later, date(2026, 10, 2))
+    due = todo.consent_todo(ctx, date(2026, 11, 21), date(2026, 12, 21))
+    assert [(item.code, item.due, item.why) for item in due] == [
+        (incomplete, date(2026, 11, 21), "Consent of the second holder of parental authority is missing; "
+                                         "Signature of the investigator who obtained consent is missing"),
+        (turning, date(2026, 12, 5), "turns 18")]
