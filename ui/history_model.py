@@ -26,7 +26,10 @@ class HistoryModel(QAbstractTableModel):
         self._actions = {"insert": self.tr("{table} created"), "update": self.tr("{table} changed"),
                          "event": self.tr("{table} event")}
         self._tables = {"participant": self.tr("Participant"), "identity": self.tr("Identity"),
-                        "contact": self.tr("Contact"), "database": self.tr("Database")}
+                        "contact": self.tr("Contact"), "database": self.tr("Database"),
+                        "consent_signature": self.tr("Consent signature"),
+                        "consent_signer": self.tr("Consent signer"),
+                        "consent_withdrawal": self.tr("Consent withdrawal")}
         self._fields = {
             "code": self.tr("Code"), "site_number": self.tr("Site"), "sequence": self.tr("Sequence"),
             "status": self.tr("Status"), "status_date": self.tr("Status date"), "arm_code": self.tr("Arm"),

@@ -6,9 +6,11 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
+from coordinator.consent import service as consent
 from coordinator.consent.rules import Role
-from tests.ui.driving import column, open_participant, select_study, type_into, wait_for
+from tests.ui.driving import column, menu_action, open_participant, select_study, type_into, wait_for
 from ui.consent_dialog import ConsentDialog
+from ui.consent_todo_dialog import ConsentTodoDialog
 
 
 def open_dialog(qtbot, window, code: str):
@@ -66,4 +68,15 @@ def test_a_date_in_the_future_is_refused_beside_the_date(qtbot, people, window):
     qtbot.waitUntil(dialog.messages.label("date").isVisible)
     assert "in the future" in dialog.messages.label("date").text()
     assert page.consent_status.text() == "Not started"
+    dialog.reject()
+
+
+def test_the_consent_to_do_lists_what_is_due(qtbot, people, window, workspace, tmp_path: Path):
+    consent.sign(workspace.ctx, people["Chloé"], consent.SignatureInput("holder1", "Claire Martin", "2026-11-20"))
+    menu_action(window, "Participants", "Consent to-do…").trigger()
+    dialog = wait_for(qtbot, ConsentTodoDialog)
+    shown = [[dialog.table.item(row, column).text() for column in range(4)] for row in range(dialog.table.rowCount())]
+    assert [line[0] for line in shown] == [people["Chloé"]]
+    assert shown[0][3].startswith("Consent of the second holder of parental authority is missing")
+    dialog.grab().save(str(tmp_path / "consent-todo.png"))
     dialog.reject()
