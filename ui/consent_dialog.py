@@ -6,6 +6,7 @@ from datetime import date
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator.consent import service as consent
-from coordinator.consent.rules import Role
+from coordinator.consent.rules import L1122_2_CONDITIONS, OneHolderException, Role, condition_label
 from coordinator.context import Context
 from coordinator.errors import InputError
 from ui.date_input import DateInput
@@ -42,6 +43,7 @@ class SignerFields:
         title = role.label[0].upper() + role.label[1:]
         label = buddy_label((_tr("{role}:") if required else _tr("{role} (optional):")).format(role=title), self.name)
         field = messages.beside(role.value, self.name)
+        self.field = field
         if self.relationship is not None:
             self.relationship.setPlaceholderText(_tr("relationship, e.g. mother"))
             field.layout().addWidget(self.relationship)
@@ -55,6 +57,40 @@ class SignerFields:
         return bool(self.name.text().strip())
 
 
+class ExemptionFields:
+    """The French one-holder exceptions, offered with the first holder: each an explicit choice with its reason."""
+
+    def __init__(self, allowed: tuple[OneHolderException, ...], field: QWidget) -> None:
+        self.kind = QComboBox()
+        self.kind.addItem(_tr("both holders sign"), None)
+        for exception in allowed:
+            self.kind.addItem(_tr("one holder only: {reason}").format(reason=exception.label), exception.value)
+        self.document = QLineEdit()
+        self.document.setPlaceholderText(_tr("document showing sole parental authority (e.g. a judgment)"))
+        self.conditions = {condition: QCheckBox(condition_label(condition)) for condition in L1122_2_CONDITIONS}
+        layout = field.layout()
+        layout.addWidget(self.kind)
+        layout.addWidget(self.document)
+        for box in self.conditions.values():
+            layout.addWidget(box)
+        self.kind.currentIndexChanged.connect(self._show_details)
+        self._show_details()
+
+    def _show_details(self) -> None:
+        chosen = self.kind.currentData()
+        self.document.setVisible(chosen == OneHolderException.sole_holder.value)
+        for box in self.conditions.values():
+            box.setVisible(chosen == OneHolderException.l1122_2.value)
+
+    def choice(self) -> dict[str, object]:
+        """The SignatureInput fields of the exception chosen (none when both holders sign)."""
+        chosen = self.kind.currentData()
+        if chosen is None:
+            return {}
+        return {"exception": chosen, "exception_document": self.document.text(),
+                "conditions": tuple(name for name, box in self.conditions.items() if box.isChecked())}
+
+
 class ConsentDialog(QDialog):
     """Asks only for the signers the rule needs for this participant at the date of signature; each signature
     is recorded through the consent service, and a refusal is shown beside the signer it concerns."""
@@ -64,7 +100,7 @@ class ConsentDialog(QDialog):
         self._ctx = ctx
         self._code = code
         self.setWindowTitle(self.tr("Record consent for {code}").format(code=code))
-        self.setMinimumWidth(620)
+        self.setMinimumWidth(780)  # long refusals stay on one line: wrapped labels are clipped in a form row
         general = message_label()
         self.messages = FieldMessages(general)
         self.on = DateInput("date", ctx.today())
@@ -82,6 +118,7 @@ class ConsentDialog(QDialog):
         self.signers_box = QGroupBox(self.tr("Signers"))
         self.signers: list[SignerFields] = []
         self._roles: tuple[list[Role], list[Role]] | None = None
+        self.exemption: ExemptionFields | None = None
         buttons, self.record_button = accept_buttons(self, self.tr("&Record signatures"))
         layout = QVBoxLayout(self)
         layout.addLayout(when)
@@ -111,6 +148,9 @@ class ConsentDialog(QDialog):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.signers = [SignerFields(role, role in required, self.messages, form) for role in required]
         self.signers += [SignerFields(role, False, self.messages, form) for role in optional]
+        allowed = consent.one_holder_exceptions(self._ctx, self._code, self._date())
+        first = self.signer(Role.holder1)
+        self.exemption = ExemptionFields(allowed, first.field) if allowed and first else None
 
     def signer(self, role: Role) -> SignerFields | None:
         return next((fields for fields in self.signers if fields.role is role), None)
@@ -136,7 +176,8 @@ class ConsentDialog(QDialog):
                     fields.role.value, fields.name.text(), on, self.time.text(),
                     fields.relationship.text() if fields.relationship else None,
                     assent=fields.assent.currentData() if fields.assent else None,
-                    obtained_by=self.obtained_by.text(), witness=self.witness.text()))
+                    obtained_by=self.obtained_by.text(), witness=self.witness.text(),
+                    **(self.exemption.choice() if self.exemption and fields.role is Role.holder1 else {})))
             except InputError as error:
                 self.messages.show(InputError(error.message, field=_where(error, fields.role)))
                 return

@@ -64,6 +64,15 @@ _EXCEPTION_LABELS = {
 }
 
 L1122_2_CONDITIONS = ("minimal_risk", "not_healthy_volunteer", "other_holder_unreachable")
+_CONDITION_LABELS = {
+    "minimal_risk": N_("the research carries only minimal risks and constraints"),
+    "not_healthy_volunteer": N_("the minor is not a healthy volunteer"),
+    "other_holder_unreachable": N_("the other holder cannot be reached in time"),
+}
+
+
+def condition_label(condition: str) -> str:
+    return _(_CONDITION_LABELS[condition])
 
 
 class AgeBand(Strict):

@@ -178,6 +178,13 @@ def required_roles(ctx: Context, code: str, on: date) -> tuple[list[Role], list[
     return roles_for(subject.rule, subject.definition.consent, age_in_years(subject.birth_date, on))
 
 
+def one_holder_exceptions(ctx: Context, code: str, on: date) -> tuple[OneHolderException, ...]:
+    """The one-holder exceptions the law allows for this participant on a date (none outside France)."""
+    with environment_errors(), ctx.engine.connect() as connection:
+        subject = _subject(connection, code)
+    return subject.rule.band(age_in_years(subject.birth_date, on)).one_holder_exceptions
+
+
 def sign(ctx: Context, code: str, given: SignatureInput) -> ConsentStatus:
     """Record one signature after checking it against the rule; returns the consent status that follows."""
     role = _parse_role(given.role)

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 
 from coordinator.consent import service as consent
 from coordinator.consent.rules import Role
+from coordinator.participants.register import Registration, register
 from tests.ui.driving import column, menu_action, open_participant, select_study, type_into, wait_for
 from ui.consent_dialog import ConsentDialog
 from ui.consent_todo_dialog import ConsentTodoDialog
@@ -79,4 +80,35 @@ def test_the_consent_to_do_lists_what_is_due(qtbot, people, window, workspace, t
     assert [line[0] for line in shown] == [people["Chloé"]]
     assert shown[0][3].startswith("Consent of the second holder of parental authority is missing")
     dialog.grab().save(str(tmp_path / "consent-todo.png"))
+    dialog.reject()
+
+
+def test_a_french_one_holder_exception_is_chosen_with_its_document(qtbot, people, window, tmp_path: Path):
+    page, dialog = open_dialog(qtbot, window, people["Chloé"])
+    exemption = dialog.exemption
+    assert not exemption.document.isVisible()
+    exemption.kind.setCurrentIndex(exemption.kind.findData("sole_holder"))
+    assert exemption.document.isVisible() and not exemption.conditions["minimal_risk"].isVisible()
+    type_into(qtbot, dialog.signer(Role.holder1).name, "Claire Martin")
+    type_into(qtbot, dialog.signer(Role.investigator).name, "Dr Roux")
+    qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.messages.label("holder1").isVisible)
+    assert "Name the document" in dialog.messages.label("holder1").text()
+    type_into(qtbot, exemption.document, "Judgment of 2020-03-02")
+    qtbot.wait(50)
+    dialog.grab().save(str(tmp_path / "exception.png"))
+    qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert page.consent_status.text() == "Complete"
+
+
+def test_the_dutch_rule_offers_no_one_holder_exception(qtbot, workspace, window):
+    code = register(workspace.ctx, Registration("NK-HSCT", 1, "2013-05-01", "F", registered_on="2026-10-01")).code
+    select_study(qtbot, window, "NK-HSCT")
+    page = open_participant(qtbot, window, code)
+    qtbot.mouseClick(page.record_consent_button, Qt.MouseButton.LeftButton)
+    dialog = wait_for(qtbot, ConsentDialog)
+    assert dialog.exemption is None
+    assert [fields.role for fields in dialog.signers] == [
+        Role.holder1, Role.holder2, Role.participant, Role.investigator]
     dialog.reject()
