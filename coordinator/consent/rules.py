@@ -1,7 +1,8 @@
 """Consent law as data: one file per jurisdiction under resources/consent/, validated here.
 
 A rule file gives the age of majority and age bands; each band names the roles that must sign and those that are
-sought but optional, and which one-holder exceptions the law allows. Which band applies is a plain function of age.
+sought but optional, and which one-holder exceptions the law allows. Which band applies is a plain function of age;
+a birthday that changes who must sign calls for consent again (majority, the Dutch age of 12).
 """
 
 from __future__ import annotations
@@ -83,7 +84,6 @@ class AgeBand(Strict):
     required: list[Role] = Field(min_length=1)
     optional: tuple[Role, ...] = ()
     one_holder_exceptions: tuple[OneHolderException, ...] = ()
-    reconsent_on_entry: bool = False  # reaching this band during follow-up calls for consent again
 
     def contains(self, age: int) -> bool:
         return age >= self.from_age and (self.below is None or age < self.below)

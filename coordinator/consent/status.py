@@ -191,13 +191,21 @@ def _still_valid(plan: ConsentPlan, signature: SignatureFact, on: date) -> bool:
     return not any(d.requires_reconsent and signature.signed_on < d.effective <= on for d in plan.documents)
 
 
+def _new_signers_at(rule: JurisdictionRule, plan: ConsentPlan, age: int) -> bool:
+    """Whether turning `age` brings someone new who must sign (majority, the Dutch 12, the assent age)."""
+    return bool(set(roles_for(rule, plan, age)[0]) - set(roles_for(rule, plan, age - 1)[0]))
+
+
 def _why_again(rule: JurisdictionRule, plan: ConsentPlan, birth: date, last: date, on: date) -> tuple[str, date]:
-    band_then, band_now = rule.band(age_in_years(birth, last)), rule.band(age_in_years(birth, on))
-    if band_now is not band_then:
-        crossed = birthday(birth, band_now.from_age)
-        if band_now.from_age == rule.age_of_majority:
-            return _("reached majority ({age}) on {date}").format(age=band_now.from_age, date=crossed), crossed
-        return _("turned {age} on {date}").format(age=band_now.from_age, date=crossed), crossed
+    """Why a consent complete at its last signature is not any more: a birthday that changed who signs (an age
+    band, majority, the study's assent age), or a document version that requires re-consent."""
+    ages = range(age_in_years(birth, last) + 1, age_in_years(birth, on) + 1)
+    crossed_at = next((age for age in ages if _new_signers_at(rule, plan, age)), None)
+    if crossed_at is not None:
+        crossed = birthday(birth, crossed_at)
+        if crossed_at == rule.age_of_majority:
+            return _("reached majority ({age}) on {date}").format(age=crossed_at, date=crossed), crossed
+        return _("turned {age} on {date}").format(age=crossed_at, date=crossed), crossed
     document = max((d for d in plan.documents if d.requires_reconsent and last < d.effective <= on),
                    key=lambda d: d.effective)
     return _("{name} version {version} requires re-consent").format(
@@ -206,13 +214,12 @@ def _why_again(rule: JurisdictionRule, plan: ConsentPlan, birth: date, last: dat
 
 def reconsent_due_on(rule: JurisdictionRule, plan: ConsentPlan, birth: date, start: date, end: date) -> list[
         tuple[date, str]]:
-    """Dates in [start, end] on which a participant on study will need consent again, and why (the to-do view)."""
+    """Dates in [start, end] on which a participant on study will need consent again, and why (the to-do view):
+    birthdays that change who signs, and document versions that require re-consent."""
     due: list[tuple[date, str]] = []
-    for band in rule.bands:
-        if band.reconsent_on_entry:
-            crossed = birthday(birth, band.from_age)
-            if start <= crossed <= end:
-                due.append((crossed, _("turns {age}").format(age=band.from_age)))
+    for age in range(age_in_years(birth, start) + 1, age_in_years(birth, end) + 1):
+        if _new_signers_at(rule, plan, age):
+            due.append((birthday(birth, age), _("turns {age}").format(age=age)))
     for document in plan.documents:
         if document.requires_reconsent and start <= document.effective <= end:
             due.append((document.effective, _("{name} version {version} requires re-consent").format(

@@ -179,3 +179,17 @@ def test_a_bad_rule_file_is_refused_with_its_reason(bands, reason):
 def test_a_missing_rule_file_is_an_installation_problem():
     with pytest.raises(ConsentRuleProblem, match="No consent rule file for the jurisdiction ZZ"):
         rule_for("ZZ")
+
+
+def test_reaching_the_korean_assent_age_calls_for_the_childs_assent():
+    birth = date(2019, 11, 1)  # 6 at the signatures, 7 on 2026-11-01
+    result = status("REL-ALL", birth, signed(Role.holder1, Role.investigator, on=date(2026, 6, 1)))
+    assert (result.state, result.since, result.reason) == (State.reconsent_due, date(2026, 11, 1),
+                                                           "turned 7 on 2026-11-01")
+    assert result.missing == ["Assent of the child is missing"]
+
+
+def test_the_to_do_flags_the_dutch_twelfth_birthday_but_not_the_sixteenth():
+    assert reconsent_due_on(rule("NK-HSCT"), plan("NK-HSCT"), date(2014, 12, 1), TODAY, date(2026, 12, 21)) == [
+        (date(2026, 12, 1), "turns 12")]
+    assert reconsent_due_on(rule("NK-HSCT"), plan("NK-HSCT"), date(2010, 12, 1), TODAY, date(2026, 12, 21)) == []
