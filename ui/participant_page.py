@@ -28,6 +28,7 @@ from ui.history_model import HistoryModel
 from ui.identity_dialog import IdentityDialog, sex_label
 from ui.status_dialog import StatusDialog
 from ui.tables import set_up_read_only_table
+from ui.withdrawal_dialog import WithdrawalDialog
 
 
 class ParticipantPage(QDialog):
@@ -69,6 +70,9 @@ class ParticipantPage(QDialog):
         self.record_consent_button = QPushButton(self.tr("Record &consent…"))
         self.record_consent_button.clicked.connect(self.record_consent)
         actions.addWidget(self.record_consent_button)
+        self.withdraw_consent_button = QPushButton(self.tr("&Withdraw consent…"))
+        self.withdraw_consent_button.clicked.connect(self.withdraw_consent)
+        actions.addWidget(self.withdraw_consent_button)
         actions.addStretch(1)
 
         self.history_model = HistoryModel(self)
@@ -151,6 +155,9 @@ class ParticipantPage(QDialog):
 
     def record_consent(self) -> ConsentDialog:
         return self._open(ConsentDialog(self._ctx, self._code, self))
+
+    def withdraw_consent(self) -> WithdrawalDialog:
+        return self._open(WithdrawalDialog(self._ctx, self._code, self))
 
     def correct_identity(self) -> IdentityDialog:
         return self._open(IdentityDialog(self._ctx, self._detail, self))

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from coordinator.consent import service as consent
 from coordinator.consent.rules import Role
+from coordinator.consent.status import Scope
 from coordinator.participants.register import Registration, register
 from tests.ui.driving import column, menu_action, open_participant, select_study, type_into, wait_for
 from ui.consent_dialog import ConsentDialog
 from ui.consent_todo_dialog import ConsentTodoDialog
+from ui.withdrawal_dialog import WithdrawalDialog
 
 
 def open_dialog(qtbot, window, code: str):
@@ -112,3 +114,21 @@ def test_the_dutch_rule_offers_no_one_holder_exception(qtbot, workspace, window)
     assert [fields.role for fields in dialog.signers] == [
         Role.holder1, Role.holder2, Role.participant, Role.investigator]
     dialog.reject()
+
+
+def test_a_withdrawal_needs_its_scope_then_shows_on_the_page(qtbot, people, window):
+    select_study(qtbot, window, "MILA")
+    page = open_participant(qtbot, window, people["Hervé"])
+    qtbot.mouseClick(page.withdraw_consent_button, Qt.MouseButton.LeftButton)
+    dialog = wait_for(qtbot, WithdrawalDialog)
+    dialog.by.setCurrentIndex(dialog.by.findData("holder1"))
+    qtbot.mouseClick(dialog.withdraw_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.messages.label("scope").isVisible)
+    assert "scope" in dialog.messages.label("scope").text()
+    for scope in (Scope.follow_up, Scope.samples):  # click the box itself, at the left of the stretched widget
+        box = dialog.scopes[scope]
+        qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+    qtbot.mouseClick(dialog.withdraw_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert page.consent_status.text() == ("Withdrawn on 2026-11-21 by the first holder of parental authority "
+                                          "(stop follow-up, destroy samples)")
