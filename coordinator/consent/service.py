@@ -28,7 +28,7 @@ from coordinator.i18n import _
 from coordinator.participants.age import age_in_years
 from coordinator.participants.queries import participant_id
 from coordinator.storage_errors import environment_errors
-from coordinator.studies.catalogue import definition_of_version
+from coordinator.studies.catalogue import current_definitions
 from coordinator.studies.schema import ConsentDocument, StudyDefinition
 from coordinator.values import clean_text, parse_date, search_key
 from db.tables import ConsentSignature, ConsentSigner, ConsentWithdrawal, Identity, Participant, Study
@@ -81,7 +81,7 @@ class Subject:
     code: str
     study: str
     birth_date: date
-    definition: StudyDefinition
+    definition: StudyDefinition  # the study's current version: a new document version reaches everyone on study
 
     @property
     def rule(self) -> JurisdictionRule:
@@ -110,11 +110,11 @@ class SignatureRecord:
 def _subject(connection: Connection, code: str) -> Subject:
     pid = participant_id(connection, code)
     found = connection.execute(
-        select(P.c.code, S.c.code.label("study"), I.c.birth_date, P.c.study_version_id)
+        select(P.c.code, S.c.code.label("study"), I.c.birth_date, P.c.study_id)
         .join(S, S.c.id == P.c.study_id).join(I, I.c.participant_id == P.c.id).where(P.c.id == pid)
     ).one()
     return Subject(pid, found.code, found.study, date.fromisoformat(found.birth_date),
-                   definition_of_version(connection, found.study_version_id))
+                   current_definitions(connection, {found.study_id})[found.study_id])
 
 
 def _facts(connection: Connection, ids: list[int]) -> tuple[dict[int, list[SignatureFact]],
@@ -157,14 +157,13 @@ def statuses(ctx: Context, ids: list[int]) -> dict[int, ConsentStatus]:
     today = ctx.today()
     with environment_errors(), ctx.engine.connect() as connection:
         people = connection.execute(
-            select(P.c.id, I.c.birth_date, P.c.study_version_id).join(I, I.c.participant_id == P.c.id)
+            select(P.c.id, I.c.birth_date, P.c.study_id).join(I, I.c.participant_id == P.c.id)
             .where(P.c.id.in_(ids))).all()
         signatures, withdrawals = _facts(connection, ids)
-        definitions = {version: definition_of_version(connection, version)
-                       for version in {person.study_version_id for person in people}}
+        definitions = current_definitions(connection, {person.study_id for person in people})
         found = {}
         for person in people:
-            definition = definitions[person.study_version_id]
+            definition = definitions[person.study_id]
             found[person.id] = consent_status(
                 rule_for(definition.consent_jurisdiction), definition.consent, date.fromisoformat(person.birth_date),
                 today, signatures[person.id], withdrawals[person.id])

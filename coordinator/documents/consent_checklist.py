@@ -62,7 +62,7 @@ CHECK_ITEMS = (N_("Information sheet given"), N_("Time to consider the decision 
 def participant_checklist(ctx: Context, code: str) -> Checklist:
     detail = get_participant(ctx, code)
     today = ctx.today()
-    definition = detail.definition
+    definition = catalogue.current(ctx, detail.row.study).definition  # the documents in force now
     result = consent.status(ctx, code)
     every = consent.signatures_of(ctx, code)
     episode = max((record.episode for record in every), default=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 
 import pytest
@@ -17,6 +18,8 @@ from coordinator.participants.lifecycle import Move, Status
 from coordinator.participants.queries import ParticipantQuery, find_ids
 from coordinator.participants.register import Registration, register
 from coordinator.participants.status import change_status
+from coordinator.paths import studies_dir
+from coordinator.workspace import open_workspace
 from db.tables import ConsentSignature, ConsentSigner, ConsentWithdrawal
 from tests.consenting import sign_all
 
@@ -206,3 +209,24 @@ def test_the_to_do_lists_what_is_due_now_and_birthdays_within_the_period(workspa
         (incomplete, date(2026, 11, 21), "Consent of the second holder of parental authority is missing; "
                                          "Signature of the investigator who obtained consent is missing"),
         (turning, date(2026, 12, 5), "turns 18")]
+
+
+def test_a_new_document_version_in_the_study_file_flags_participants_already_on_study(workspace, tmp_path, clock):
+    ctx = workspace.ctx
+    child = register(ctx, Registration("MILA", 1, "2016-01-10", "M", registered_on="2026-10-01")).code
+    sign_all(ctx, child, date(2026, 10, 2))
+    folder = tmp_path / "studies"
+    shutil.copytree(studies_dir(), folder)
+    mila = folder / "MILA.yaml"
+    mila.write_text(mila.read_text(encoding="utf-8").replace(
+        "effective: 2023-03-01}\n",
+        "effective: 2023-03-01}\n    - {name: Information and consent form, version: \"2.0\", language: fr, "
+        "effective: 2026-11-01, requires_reconsent: true}\n"), encoding="utf-8")
+    reopened = open_workspace(str(ctx.url.removeprefix("sqlite:///")), actor="tester", clock=clock, studies=folder)
+    assert reopened.new_versions == [("MILA", 2)]
+    result = consent.status(reopened.ctx, child)
+    assert (result.state, result.since) == (State.reconsent_due, date(2026, 11, 1))
+    assert result.reason == "Information and consent form version 2.0 requires re-consent"
+    assert consent.sign(reopened.ctx, child, SignatureInput("holder1", "Claire", "2026-11-02")).missing[0] == (
+        "Consent of the second holder of parental authority is missing")
+    reopened.ctx.engine.dispose()
