@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from coordinator.consent import service as consent
+from coordinator.consent.rules import Role
 from coordinator.context import Context
 from coordinator.participants.lifecycle import Move, Status
 from coordinator.participants.queries import ParticipantQuery, find_ids
@@ -60,7 +62,7 @@ def load_demo(ctx: Context, seed: int = 20261121) -> int:
                 summary.code, site, birth, chance.choice("FM"), first, last, registered_on, contacts)).code
             count += 1
             _move(ctx, code, definition.arms, definition.design.allocation, index, enrolled, screen_failure,
-                  withdrawal, registered_on, today)
+                  withdrawal, registered_on, today, f"{first} {last}")
     return count
 
 
@@ -72,14 +74,30 @@ def _parents(last: str, chance: random.Random) -> tuple[ContactInput, ...]:
     )
 
 
+def _sign_consent(ctx: Context, code: str, on: date, name: str) -> None:
+    """Every signature the rule requires for this participant on that date, through the consent service."""
+    last = name.split(" ", 1)[-1]
+    signers = {Role.holder1: (f"Claire {last}", "mother"), Role.holder2: (f"Marc {last}", "father"),
+               Role.guardian: (f"Anne {last}", "legal guardian"), Role.participant: (name, None),
+               Role.assent: (name, None), Role.investigator: ("Dr Investigator", None)}
+    required, _optional = consent.required_roles(ctx, code, on)
+    for role in required:
+        signer, relationship = signers[role]
+        consent.sign(ctx, code, consent.SignatureInput(
+            role.value, signer, on, "10:00", relationship, assent="given" if role is Role.assent else None))
+
+
 def _move(ctx: Context, code: str, arms: list, allocation: Allocation, index: int, enrolled: int,
-          screen_failure: bool, withdrawal: bool, registered_on: date, today: date) -> None:
+          screen_failure: bool, withdrawal: bool, registered_on: date, today: date, name: str) -> None:
     step = min(today, registered_on + timedelta(days=7))
     if index < enrolled and allocation is not Allocation.randomized:
         arm = arms[index % len(arms)].code
+        _sign_consent(ctx, code, step, name)
         change_status(ctx, code, Move(Status.enrolled, step, arm), "Eligible, consent complete")
         if withdrawal and index == 0:
-            change_status(ctx, code, Move(Status.withdrawn, min(today, step + timedelta(days=30))),
-                          "Family withdrew consent")
+            left = min(today, step + timedelta(days=30))
+            consent.withdraw(ctx, code, left, "holder1" if code.startswith(("MILA", "NK")) else "participant",
+                             ["follow_up"])
+            change_status(ctx, code, Move(Status.withdrawn, left), "Family withdrew consent")
     elif screen_failure and index == enrolled:
         change_status(ctx, code, Move(Status.screen_failure, step), "Inclusion criteria not met")

@@ -25,7 +25,10 @@ class HistoryModel(NamedColumnsModel):
         self._actions = {"insert": self.tr("{table} created"), "update": self.tr("{table} changed"),
                          "event": self.tr("{table} event")}
         self._tables = {"participant": self.tr("Participant"), "identity": self.tr("Identity"),
-                        "contact": self.tr("Contact"), "database": self.tr("Database")}
+                        "contact": self.tr("Contact"), "database": self.tr("Database"),
+                        "consent_signature": self.tr("Consent signature"),
+                        "consent_signer": self.tr("Consent signer"),
+                        "consent_withdrawal": self.tr("Consent withdrawal")}
         self._fields = {
             "code": self.tr("Code"), "site_number": self.tr("Site"), "sequence": self.tr("Sequence"),
             "status": self.tr("Status"), "status_date": self.tr("Status date"), "arm_code": self.tr("Arm"),
@@ -33,7 +36,13 @@ class HistoryModel(NamedColumnsModel):
             "ended_on": self.tr("Ended on"), "first_name": self.tr("First name"), "last_name": self.tr("Last name"),
             "birth_date": self.tr("Birth date"), "sex": self.tr("Sex"), "role": self.tr("Role"),
             "name": self.tr("Name"), "relationship": self.tr("Relationship"), "phone": self.tr("Phone"),
-            "email": self.tr("Email"),
+            "email": self.tr("Email"), "episode": self.tr("Consent episode"), "signer_id": self.tr("Signer"),
+            "signed_on": self.tr("Signed on"), "signed_time": self.tr("Signed at"), "document": self.tr("Document"),
+            "document_version": self.tr("Document version"), "obtained_by": self.tr("Obtained by"),
+            "witness_id": self.tr("Witness"), "assent": self.tr("Assent"), "exception": self.tr("One-holder exception"),
+            "exception_detail": self.tr("Exception documented by"), "withdrawn_on": self.tr("Withdrawn on"),
+            "by_role": self.tr("Withdrawn by"), "stop_follow_up": self.tr("Stop follow-up"),
+            "stop_data_use": self.tr("Stop use of data"), "destroy_samples": self.tr("Destroy samples"),
         }
 
     def set_lines(self, lines: list[AuditLine]) -> None:

@@ -15,6 +15,7 @@ from coordinator.studies import catalogue
 from coordinator.studies.catalogue import StudySummary
 from coordinator.workspace import Workspace
 from ui.backup_actions import BackupActions
+from ui.consent_todo_dialog import ConsentTodoDialog
 from ui.participant_page import ParticipantPage
 from ui.participant_panel import ParticipantPanel
 from ui.registration_dialog import RegistrationDialog
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
         participants_menu = self.menuBar().addMenu(self.tr("&Participants"))
         participants_menu.addAction(self.register_action)
         participants_menu.addAction(self.find_action)
+        participants_menu.addAction(self.tr("Consent &to-do…"), self.consent_todo)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         help_menu.addAction(self.tr("&About Study Coordinator"), self.about)
 
@@ -155,6 +157,12 @@ class MainWindow(QMainWindow):
         page.changed.connect(self.refresh)
         page.open()
         return page
+
+    def consent_todo(self) -> ConsentTodoDialog:
+        dialog = ConsentTodoDialog(self._workspace.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def about(self) -> None:
         try:

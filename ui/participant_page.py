@@ -17,14 +17,18 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator.audit.history import participant_history
+from coordinator.consent import service as consent
+from coordinator.consent.status import State
 from coordinator.context import Context
 from coordinator.participants.queries import ContactRow, get_participant
+from ui.consent_dialog import ConsentDialog
 from ui.formats import show_date
-from ui.forms import heading_label, value_label
+from ui.forms import WARNING_STYLE, heading_label, value_label
 from ui.history_model import HistoryModel
 from ui.identity_dialog import IdentityDialog, sex_label
 from ui.status_dialog import StatusDialog
 from ui.tables import set_up_read_only_table
+from ui.withdrawal_dialog import WithdrawalDialog
 
 
 class ParticipantPage(QDialog):
@@ -52,6 +56,9 @@ class ParticipantPage(QDialog):
         facts = QHBoxLayout()
         facts.addWidget(study_box, 1)
         facts.addWidget(identity_box, 1)
+        self.consent_status, self.signatures = value_label(), value_label()
+        consent_box = self._facts(self.tr("Consent"), [
+            (self.tr("Consent:"), self.consent_status), (self.tr("Signatures:"), self.signatures)])
 
         self.change_status_button = QPushButton(self.tr("Change &status…"))
         self.change_status_button.clicked.connect(self.change_status)
@@ -60,6 +67,12 @@ class ParticipantPage(QDialog):
         actions = QHBoxLayout()
         actions.addWidget(self.change_status_button)
         actions.addWidget(self.correct_identity_button)
+        self.record_consent_button = QPushButton(self.tr("Record &consent…"))
+        self.record_consent_button.clicked.connect(self.record_consent)
+        actions.addWidget(self.record_consent_button)
+        self.withdraw_consent_button = QPushButton(self.tr("&Withdraw consent…"))
+        self.withdraw_consent_button.clicked.connect(self.withdraw_consent)
+        actions.addWidget(self.withdraw_consent_button)
         actions.addStretch(1)
 
         self.history_model = HistoryModel(self)
@@ -74,6 +87,7 @@ class ParticipantPage(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.code)
         layout.addLayout(facts)
+        layout.addWidget(consent_box)
         layout.addLayout(actions)
         layout.addWidget(history_label)
         layout.addWidget(self.history, 1)
@@ -111,6 +125,15 @@ class ParticipantPage(QDialog):
         self.birth.setText(self.tr("{date} (age {age})").format(date=show_date(row.birth_date), age=row.age(today)))
         self.sex.setText(sex_label(detail.sex))
         self.contacts.setText("\n".join(self._contact_line(contact) for contact in detail.contacts) or "–")
+        current = consent.status(self._ctx, row.code)
+        self.consent_status.setText("\n".join([current.summary, *current.missing]) if current.state in (
+            State.incomplete, State.reconsent_due) else current.summary)
+        self.consent_status.setStyleSheet("" if current.is_current else WARNING_STYLE)
+        self.signatures.setText("\n".join(
+            self.tr("{date} {role}: {name} ({document} {version})").format(
+                date=show_date(r.signed_on), role=r.role.label, name=r.name + (f", {r.assent}" if r.assent else ""),
+                document=r.document, version=r.version)
+            for r in consent.signatures_of(self._ctx, row.code)) or "–")
         final = row.status.is_final
         self.change_status_button.setEnabled(not final)
         self.change_status_button.setToolTip(
@@ -129,6 +152,12 @@ class ParticipantPage(QDialog):
 
     def change_status(self) -> StatusDialog:
         return self._open(StatusDialog(self._ctx, self._detail, self))
+
+    def record_consent(self) -> ConsentDialog:
+        return self._open(ConsentDialog(self._ctx, self._code, self))
+
+    def withdraw_consent(self) -> WithdrawalDialog:
+        return self._open(WithdrawalDialog(self._ctx, self._code, self))
 
     def correct_identity(self) -> IdentityDialog:
         return self._open(IdentityDialog(self._ctx, self._detail, self))

@@ -27,6 +27,7 @@ from ui.tables import set_up_read_only_table
 _SAMPLE_TEXT = {
     "code": "ELIT-AML01-01-0000", "site": "Site", "arm": "TREATMENT", "status": "Lost to follow-up",
     "age": "Age", "registered": "00/00/0000", "enrolled": "00/00/0000", "ended": "00/00/0000",
+    "consent": "Re-consent due",
 }
 
 

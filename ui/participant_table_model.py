@@ -11,6 +11,8 @@ from dataclasses import replace
 
 from PySide6.QtCore import QObject, Qt
 
+from coordinator.consent.service import statuses as consent_statuses
+from coordinator.consent.status import ConsentStatus
 from coordinator.context import Context
 from coordinator.errors import EnvironmentProblem
 from coordinator.participants import queries
@@ -19,7 +21,8 @@ from coordinator.studies.schema import StudyDefinition
 from ui.formats import show_date
 from ui.tables import Index, NamedColumnsModel
 
-COLUMNS = ("code", "site", "arm", "status", "age", "registered", "enrolled", "ended")  # also the SQL sort keys
+COLUMNS = ("code", "site", "arm", "status", "age", "registered", "enrolled", "ended", "consent")
+UNSORTED = frozenset({"consent"})  # computed per page, not in SQL; the others are the SQL sort keys
 NUMERIC = frozenset({"site", "age"})
 PAGE_SIZE = 200
 CACHED_PAGES = 50  # at most 10,000 rows in memory, whatever the size of the study
@@ -34,12 +37,12 @@ class ParticipantTableModel(NamedColumnsModel):
         self._query = ParticipantQuery()
         self._definition: StudyDefinition | None = None
         self._ids: list[int] = []
-        self._pages: OrderedDict[int, dict[int, ParticipantRow]] = OrderedDict()
+        self._pages: OrderedDict[int, dict[int, tuple[ParticipantRow, ConsentStatus]]] = OrderedDict()
         self._today = ctx.today()
         self.titles = {
             "code": self.tr("Code"), "site": self.tr("Site"), "arm": self.tr("Arm"), "status": self.tr("Status"),
             "age": self.tr("Age"), "registered": self.tr("Registered"), "enrolled": self.tr("Enrolled"),
-            "ended": self.tr("Ended"),
+            "ended": self.tr("Ended"), "consent": self.tr("Consent"),
         }
 
     @property
@@ -63,7 +66,7 @@ class ParticipantTableModel(NamedColumnsModel):
         self.endResetModel()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(COLUMNS):
+        if not 0 <= column < len(COLUMNS) or COLUMNS[column] in UNSORTED:
             return
         wanted = replace(self._query, sort=COLUMNS[column], descending=order == Qt.SortOrder.DescendingOrder)
         if wanted != self._query:
@@ -94,9 +97,12 @@ class ParticipantTableModel(NamedColumnsModel):
             return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
-        row = self._row(index.row())
-        if row is None:
+        found = self._line(index.row())
+        if found is None:
             return None
+        row, consent = found
+        if column == "consent":
+            return consent.explanation if role == Qt.ItemDataRole.ToolTipRole else consent.state.label
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, column)
         return self._display(row, column)
@@ -121,7 +127,11 @@ class ParticipantTableModel(NamedColumnsModel):
         return None
 
     def _row(self, row: int) -> ParticipantRow | None:
-        """The row from its page, fetching the page (PAGE_SIZE ids in one query) on first use."""
+        found = self._line(row)
+        return found[0] if found else None
+
+    def _line(self, row: int) -> tuple[ParticipantRow, ConsentStatus] | None:
+        """The row and its consent status from its page, fetching the page (PAGE_SIZE ids) on first use."""
         participant_id = self.id_at(row)
         if participant_id is None:
             return None
@@ -130,7 +140,8 @@ class ParticipantTableModel(NamedColumnsModel):
         if page is None:
             wanted = self._ids[number * PAGE_SIZE:(number + 1) * PAGE_SIZE]
             try:
-                page = {found.id: found for found in queries.rows(self._ctx, wanted)}
+                consents = consent_statuses(self._ctx, wanted)
+                page = {found.id: (found, consents[found.id]) for found in queries.rows(self._ctx, wanted)}
             except EnvironmentProblem:
                 self._pages[number] = {}  # blank rows until the next query, not one message per cell painted
                 raise

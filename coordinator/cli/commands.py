@@ -8,7 +8,10 @@ from pathlib import Path
 from coordinator import backup as backups
 from coordinator.audit.history import participant_history
 from coordinator.cli.output import print_json, print_table, warn
+from coordinator.consent.service import statuses as consent_statuses
 from coordinator.demo import load_demo
+from coordinator.documents.consent_checklist import blank_checklist, participant_checklist, write_pdf
+from coordinator.errors import InputError
 from coordinator.i18n import _
 from coordinator.participants.lifecycle import parse_status
 from coordinator.participants.queries import ParticipantQuery, get_participant, list_participants
@@ -90,18 +93,20 @@ def participants(options: argparse.Namespace) -> None:
         status=parse_status(options.status) if options.status else None, site=options.site,
     )
     found = list_participants(workspace.ctx, query)
+    consents = consent_statuses(workspace.ctx, [p.id for p in found])
     today = workspace.ctx.today()
     if options.json:
         print_json([{
             "code": p.code, "study": p.study, "site": p.site, "arm": p.arm, "status": p.status.value,
             "age": p.age(today), "registered_on": p.registered_on, "enrolled_on": p.enrolled_on,
-            "ended_on": p.ended_on,
+            "ended_on": p.ended_on, "consent": consents[p.id].state.value,
         } for p in found])
         return
     print_table(
-        [_("CODE"), _("SITE"), _("ARM"), _("STATUS"), _("AGE"), _("REGISTERED"), _("ENROLLED"), _("ENDED")],
-        [(p.code, p.site, p.arm, p.status.label, p.age(today), p.registered_on, p.enrolled_on, p.ended_on)
-         for p in found],
+        [_("CODE"), _("SITE"), _("ARM"), _("STATUS"), _("AGE"), _("REGISTERED"), _("ENROLLED"), _("ENDED"),
+         _("CONSENT")],
+        [(p.code, p.site, p.arm, p.status.label, p.age(today), p.registered_on, p.enrolled_on, p.ended_on,
+          consents[p.id].state.label) for p in found],
     )
 
 
@@ -149,6 +154,20 @@ def show(options: argparse.Namespace) -> None:
     )
     if len(history) > HISTORY_LINES:
         print(_("… and {count} older entries (use --json for all).").format(count=len(history) - HISTORY_LINES))
+
+
+def print_consent_checklist(options: argparse.Namespace) -> None:
+    if bool(options.code) == bool(options.blank):
+        raise InputError(_("Name a participant code, or --study S --blank for a blank checklist."), field="code")
+    if options.blank and not options.study:
+        raise InputError(_("A blank checklist needs --study."), field="study")
+    ctx = _open(options).ctx
+    checklist = blank_checklist(ctx, options.study) if options.blank else participant_checklist(ctx, options.code)
+    written = write_pdf(checklist, Path(options.out), ctx.today())
+    if options.json:
+        print_json({"pdf": written})
+    else:
+        print(_("Consent checklist written: {path}").format(path=written))
 
 
 def backup(options: argparse.Namespace) -> None:

@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from coordinator.cli import commands
+from coordinator.cli import commands, consent_commands
 from coordinator.crash import write_crash_report
 from coordinator.errors import EnvironmentProblem, InputError
 from coordinator.i18n import _
@@ -81,6 +81,21 @@ def build_parser() -> argparse.ArgumentParser:
     restore = command("restore", commands.restore, _("replace the database with a backup "
                                                       "(the current content is kept as a safety copy)"))
     restore.add_argument("file", metavar="FILE")
+
+    consent = sub.add_parser("consent", parents=[common], help=_("record and check informed consent and assent"),
+                             description=_("record and check informed consent and assent"))
+    consent_commands.add_parsers(consent, common)
+
+    printing = sub.add_parser("print", parents=[common], help=_("print a document to a PDF file"),
+                              description=_("print a document to a PDF file"))
+    documents = printing.add_subparsers(dest="document", metavar="DOCUMENT", required=True, parser_class=_Parser)
+    checklist = documents.add_parser("consent-checklist", parents=[common], help=_(
+        "the consent checklist of a participant, or a blank one for a study (--study S --blank)"))
+    checklist.set_defaults(run=commands.print_consent_checklist)
+    checklist.add_argument("code", nargs="?")
+    checklist.add_argument("--study")
+    checklist.add_argument("--blank", action="store_true")
+    checklist.add_argument("--out", required=True, metavar="FILE.pdf")
     return parser
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from coordinator.audit.writer import UnitOfWork
+from coordinator.consent.service import Action, require_consent
 from coordinator.context import Context
 from coordinator.errors import InputError, RuleViolation
 from coordinator.i18n import _
@@ -36,6 +37,8 @@ def change_status(ctx: Context, code: str, move: Move, reason: str | None = None
         if move.to is Status.enrolled and definition.design.allocation is Allocation.randomized:
             raise RuleViolation(_("{study} is randomized: the arm comes from its sealed allocation list, "
                                   "not from a choice.").format(study=current.study), field="arm")
+        if move.to is Status.enrolled:
+            require_consent(work.connection, current.code, move.on, Action.enrollment)
         changes: dict[str, object] = {"status": move.to.value, "status_date": move.on.isoformat()}
         if move.to is Status.enrolled:
             changes |= {"arm_code": move.arm, "enrolled_on": move.on.isoformat()}

@@ -98,6 +98,16 @@ def _newest_versions() -> Subquery:
     )
 
 
+def current_definitions(connection: Connection, study_ids: set[int]) -> dict[int, StudyDefinition]:
+    """The latest definition of some studies, by study id (consent follows the current documents)."""
+    newest = _newest_versions()
+    rows = connection.execute(
+        select(V.c.study_id, V.c.content_sha256, V.c.definition_json)
+        .join(newest, (newest.c.study_id == V.c.study_id) & (newest.c.number == V.c.number))
+        .where(V.c.study_id.in_(study_ids)))
+    return {row.study_id: _parse(row.content_sha256, row.definition_json) for row in rows}
+
+
 def current(ctx: Context, code: str) -> StudyRef:
     """The study at its latest version; NotFound lists the known short names."""
     with environment_errors(), ctx.engine.connect() as connection:

@@ -78,6 +78,8 @@ def load_file(path: Path) -> LoadedStudy | list[StudyFileProblem]:
         where = _("line {line}").format(line=mark.line + 1) if mark else ""
         return [StudyFileProblem(path.name, where, _("is not valid YAML: {reason}").format(
             reason=getattr(error, "problem", None) or error))]
+    except ValueError as error:  # PyYAML builds dates itself: 2023-02-30 fails there, not in the schema
+        return [StudyFileProblem(path.name, "", _("holds an impossible date: {reason}").format(reason=error))]
     if not isinstance(raw, dict):
         return [StudyFileProblem(path.name, "", _("must hold a study definition (a mapping of fields)"))]
     try:

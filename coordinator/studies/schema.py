@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import Enum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -75,6 +76,32 @@ class Site(Strict):
     city: str | None = None
 
 
+class ConsentDocument(Strict):
+    name: str = Field(min_length=1)  # e.g. "Information and consent form"
+    version: str = Field(min_length=1)
+    language: str = Field(pattern=r"^[a-z]{2}$")  # ISO 639-1
+    effective: date
+    requires_reconsent: bool = False  # participants already on study sign this version again
+
+
+class Assent(Strict):
+    """The child's own agreement: from which age it is recorded, and whether the study requires it then."""
+
+    from_age: int = Field(ge=0)
+    required: bool = False
+
+
+class ConsentPlan(Strict):
+    jurisdiction: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")  # default: the study's jurisdiction
+    documents: list[ConsentDocument] = Field(min_length=1)
+    assent: Assent | None = None
+
+    @model_validator(mode="after")
+    def _versions_unique(self) -> ConsentPlan:
+        _unique("documents", [(document.name, document.version) for document in self.documents])
+        return self
+
+
 class StudyDefinition(Strict):
     short_name: str = Field(pattern=CODE_PATTERN, max_length=20)
     title: str = Field(min_length=1)
@@ -88,6 +115,7 @@ class StudyDefinition(Strict):
     target_enrollment: int | None = Field(default=None, ge=1)
     age: AgeLimits
     sites: list[Site] = Field(min_length=1)
+    consent: ConsentPlan
 
     @model_validator(mode="after")
     def _consistent(self) -> StudyDefinition:
@@ -106,6 +134,10 @@ class StudyDefinition(Strict):
 
     def site(self, number: int) -> Site | None:
         return next((site for site in self.sites if site.number == number), None)
+
+    @property
+    def consent_jurisdiction(self) -> str:
+        return self.consent.jurisdiction or self.jurisdiction
 
     @property
     def registry_label(self) -> str:

@@ -3,9 +3,13 @@
 from sqlmodel import SQLModel
 
 from db.tables.audit import AuditEntry
+from db.tables.consent import ConsentSignature, ConsentSigner, ConsentWithdrawal
 from db.tables.participant import Contact, Identity, Participant
 from db.tables.study import Study, StudyVersion
 
 metadata = SQLModel.metadata
 
-__all__ = ["AuditEntry", "Contact", "Identity", "Participant", "Study", "StudyVersion", "metadata"]
+__all__ = [
+    "AuditEntry", "ConsentSignature", "ConsentSigner", "ConsentWithdrawal", "Contact", "Identity", "Participant",
+    "Study", "StudyVersion", "metadata",
+]

@@ -10,16 +10,6 @@ import pytest
 from coordinator.cli.main import main
 
 
-@pytest.fixture
-def run(db_file: Path, capsys: pytest.CaptureFixture):
-    def invoke(*arguments: str) -> tuple[int, str, str]:
-        code = main([*arguments, "--db", str(db_file)])
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return invoke
-
-
 def test_init_with_demo_then_studies_and_participants(run):
     code, out, _err = run("init", "--demo")
     assert code == 0 and "Added 39 demo participants" in out

@@ -16,6 +16,7 @@ from coordinator.participants.lifecycle import Move, Status
 from coordinator.participants.register import Registration, register
 from coordinator.participants.status import change_status
 from coordinator.workspace import Workspace
+from tests.consenting import sign_all
 from ui.app import prepare_application
 from ui.main_window import MainWindow
 
@@ -51,7 +52,9 @@ def qt_settings(qapp: QApplication, tmp_path: Path) -> Path:
 @pytest.fixture(autouse=True)
 def collect_windows() -> Iterator[None]:
     """Free the test's closed windows now, between tests, rather than when the garbage collector happens
-    to run in the middle of a later test's paint event (which crashes Qt)."""
+    to run in the middle of a later test's paint event (which crashes Qt). Collected before the test too: the
+    windows of the test before are closed by qtbot after this fixture's teardown has run."""
+    gc.collect()
     yield
     gc.collect()
 
@@ -72,6 +75,8 @@ def people(workspace: Workspace) -> dict[str, str]:
     codes = {}
     for first, last, site, birth, sex, registered_on, move in plan:
         code = register(ctx, Registration("MILA", site, birth, sex, first, last, registered_on)).code
+        if move is not None and move.to is Status.enrolled:
+            sign_all(ctx, code, move.on)
         if move is not None:
             change_status(ctx, code, move, "as planned")
         codes[first] = code

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
 from coordinator.participants.register import Registration, register
+from tests.consenting import sign_all
 from tests.ui.driving import column, history, open_participant, select_study, type_into, wait_for
 from ui.identity_dialog import IdentityDialog
 from ui.status_dialog import StatusDialog
@@ -52,7 +53,18 @@ def change_status(qtbot, page, status: str, on: str | None = None, reason: str =
     return dialog
 
 
-def test_enrolling_changes_the_status_the_history_and_the_counts(qtbot, people, window):
+def test_enrolling_without_consent_is_refused_with_what_is_missing(qtbot, people, window):
+    select_study(qtbot, window, "MILA")
+    page = open_participant(qtbot, window, people["Chloé"])
+    dialog = change_status(qtbot, page, "Enrolled", reason="eligible")
+    qtbot.waitUntil(lambda: dialog.messages.label("consent").isVisible())
+    assert "No consent signature is recorded yet" in dialog.messages.label("consent").text()
+    assert dialog.isVisible()
+    dialog.reject()
+
+
+def test_enrolling_changes_the_status_the_history_and_the_counts(qtbot, people, window, workspace):
+    sign_all(workspace.ctx, people["Chloé"], date(2026, 11, 21))
     select_study(qtbot, window, "MILA")
     page = open_participant(qtbot, window, people["Chloé"])
     qtbot.mouseClick(page.change_status_button, Qt.MouseButton.LeftButton)

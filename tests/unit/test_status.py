@@ -7,11 +7,13 @@ from coordinator.participants.lifecycle import Move, Status
 from coordinator.participants.queries import get_participant
 from coordinator.participants.register import Registration, register
 from coordinator.participants.status import change_status
+from tests.consenting import sign_all
 
 
 def test_enrol_then_withdraw_sets_the_dates(workspace):
     ctx = workspace.ctx
     code = register(ctx, Registration("MILA", 1, "2016-01-10", "F", registered_on="2026-09-01")).code
+    sign_all(ctx, code, date(2026, 9, 10))
     change_status(ctx, code, Move(Status.enrolled, date(2026, 9, 10), "CONTROL"))
     change_status(ctx, code, Move(Status.withdrawn, date(2026, 10, 1)), "family moved abroad")
     row = get_participant(ctx, code).row

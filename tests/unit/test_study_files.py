@@ -55,6 +55,11 @@ def _replace(folder: Path, name: str, old: str, new: str) -> None:
         ("  - code: CONTROL", "  - code: AL", "", "arms: AL appears twice"),
         ("short_name: MILA", "short_name: MILA2", "short_name", "does not match the file name"),
         ("arms:\n", "arms: [\n", "line", "is not valid YAML"),
+        ("effective: 2023-03-01", "effective: 2023-02-30", "", "impossible date: day is out of range"),
+        ("effective: 2023-03-01", "effective: 1 March", "consent, documents, item 1, effective", "valid date"),
+        ("language: fr, effective: 2023-03-01", "language: French, effective: 2023-03-01",
+         "consent, documents, item 1, language", "should match pattern"),
+        ("  assent: {from_age: 7}", "  assent: {from_age: -1}", "consent, assent, from_age", "greater than or equal"),
     ],
 )
 def test_a_bad_file_is_refused_with_file_field_and_reason_and_the_others_load(study_folder, old, new, field, reason):

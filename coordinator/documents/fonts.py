@@ -1,0 +1,41 @@
+"""The fonts embedded in every PDF, and the choice of font per run of text so any name renders.
+
+DejaVu Sans covers Latin (with every accent), Greek and Cyrillic; Nanum Gothic covers Hangul. ReportLab draws a
+character missing from a font as a blank box, so each run of text gets the first font that has its characters.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from itertools import groupby
+from xml.sax.saxutils import escape
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from coordinator.paths import resources_dir
+
+REGULAR, BOLD, HANGUL = "DejaVuSans", "DejaVuSans-Bold", "NanumGothic"
+_FILES = {REGULAR: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf", HANGUL: "NanumGothic.ttf"}
+
+
+@cache
+def register_fonts() -> None:
+    for name, file in _FILES.items():
+        pdfmetrics.registerFont(TTFont(name, str(resources_dir() / "fonts" / file)))
+    pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD)
+
+
+@cache
+def _covers(font: str, character: str) -> bool:
+    return ord(character) in pdfmetrics.getFont(font).face.charToGlyph
+
+
+def markup(text: str) -> str:
+    """Paragraph markup for plain text: escaped, with runs DejaVu lacks set in the fallback font."""
+    register_fonts()
+    runs = []
+    for fallback, characters in groupby(text, key=lambda c: not c.isspace() and not _covers(REGULAR, c)):
+        run = escape("".join(characters))
+        runs.append(f'<font name="{HANGUL}">{run}</font>' if fallback else run)
+    return "".join(runs)
