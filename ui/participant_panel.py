@@ -75,7 +75,7 @@ class ParticipantPanel(QWidget):
         for column, key in enumerate(COLUMNS):
             title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
             wanted = max(metrics.horizontalAdvance(_SAMPLE_TEXT[key]), metrics.horizontalAdvance(title) + 20)
-            table.setColumnWidth(column, wanted + 24)
+            table.setColumnWidth(column, wanted + 12)
         table.setSortingEnabled(True)
 
     @property
