@@ -57,46 +57,66 @@ def load_demo(ctx: Context, seed: int = 20261121) -> int:
             age_days = chance.randint(low * 366 + 10, (high + 1) * 365 - 10)
             birth = registered_on - timedelta(days=age_days)
             site = definition.sites[index % len(definition.sites)].number
-            contacts = _parents(last, chance) if high < 18 else ()
+            country = definition.country
+            contacts = _parents(country, last, chance) if high < 18 else ()
             code = register(ctx, Registration(
                 summary.code, site, birth, chance.choice("FM"), first, last, registered_on, contacts)).code
             count += 1
             _move(ctx, code, definition.arms, definition.design.allocation, index, enrolled, screen_failure,
-                  withdrawal, registered_on, today, f"{first} {last}")
+                  withdrawal, registered_on, today, country, first, last)
     return count
 
 
-def _parents(last: str, chance: random.Random) -> tuple[ContactInput, ...]:
-    phone = f"+33 6 {chance.randint(10, 99)} {chance.randint(10, 99)} {chance.randint(10, 99)} {chance.randint(10, 99)}"
+PARENTS = {  # country -> (mother's and father's given names, phone prefix)
+    "FR": (("Claire", "Marc"), "+33 6"),
+    "NL": (("Anouk", "Pieter"), "+31 6"),
+    "KR": (("지영", "성민"), "+82 10"),
+}
+
+
+def _full_name(country: str, given: str, last: str) -> str:
+    return f"{last}{given}" if country == "KR" else f"{given} {last}"  # Korean names: family name first
+
+
+def _parent(country: str, last: str, which: int) -> str:
+    (names, _prefix) = PARENTS.get(country, PARENTS["FR"])
+    return _full_name(country, names[which], last)
+
+
+def _parents(country: str, last: str, chance: random.Random) -> tuple[ContactInput, ...]:
+    prefix = PARENTS.get(country, PARENTS["FR"])[1]
+    phone = f"{prefix} {chance.randint(10, 99)} {chance.randint(10, 99)} {chance.randint(10, 99)}"
     return (
-        ContactInput("holder1", f"Claire {last}", "mother", phone),
-        ContactInput("holder2", f"Marc {last}", "father"),
+        ContactInput("holder1", _parent(country, last, 0), "mother", phone),
+        ContactInput("holder2", _parent(country, last, 1), "father"),
     )
 
 
-def _sign_consent(ctx: Context, code: str, on: date, name: str) -> None:
+def _sign_consent(ctx: Context, code: str, on: date, country: str, first: str, last: str) -> set[Role]:
     """Every signature the rule requires for this participant on that date, through the consent service."""
-    last = name.split(" ", 1)[-1]
-    signers = {Role.holder1: (f"Claire {last}", "mother"), Role.holder2: (f"Marc {last}", "father"),
-               Role.guardian: (f"Anne {last}", "legal guardian"), Role.participant: (name, None),
+    name = _full_name(country, first, last)
+    signers = {Role.holder1: (_parent(country, last, 0), "mother"), Role.holder2: (_parent(country, last, 1), "father"),
+               Role.guardian: (_parent(country, last, 0), "legal guardian"), Role.participant: (name, None),
                Role.assent: (name, None), Role.investigator: ("Dr Investigator", None)}
     required, _optional = consent.required_roles(ctx, code, on)
     for role in required:
         signer, relationship = signers[role]
         consent.sign(ctx, code, consent.SignatureInput(
             role.value, signer, on, "10:00", relationship, assent="given" if role is Role.assent else None))
+    return set(required)
 
 
 def _move(ctx: Context, code: str, arms: list, allocation: Allocation, index: int, enrolled: int,
-          screen_failure: bool, withdrawal: bool, registered_on: date, today: date, name: str) -> None:
+          screen_failure: bool, withdrawal: bool, registered_on: date, today: date, country: str, first: str,
+          last: str) -> None:
     step = min(today, registered_on + timedelta(days=7))
     if index < enrolled and allocation is not Allocation.randomized:
         arm = arms[index % len(arms)].code
-        _sign_consent(ctx, code, step, name)
+        signed = _sign_consent(ctx, code, step, country, first, last)
         change_status(ctx, code, Move(Status.enrolled, step, arm), "Eligible, consent complete")
         if withdrawal and index == 0:
             left = min(today, step + timedelta(days=30))
-            consent.withdraw(ctx, code, left, "holder1" if code.startswith(("MILA", "NK")) else "participant",
+            consent.withdraw(ctx, code, left, "holder1" if Role.holder1 in signed else "participant",
                              ["follow_up"])
             change_status(ctx, code, Move(Status.withdrawn, left), "Family withdrew consent")
     elif screen_failure and index == enrolled:
