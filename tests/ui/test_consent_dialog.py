@@ -78,6 +78,7 @@ def test_the_consent_to_do_lists_what_is_due(qtbot, people, window, workspace, t
     consent.sign(workspace.ctx, people["Chloé"], consent.SignatureInput("holder1", "Claire Martin", "2026-11-20"))
     menu_action(window, "Participants", "Consent to-do…").trigger()
     dialog = wait_for(qtbot, ConsentTodoDialog)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1)  # looked up in the database thread
     shown = [[dialog.table.item(row, column).text() for column in range(4)] for row in range(dialog.table.rowCount())]
     assert [line[0] for line in shown] == [people["Chloé"]]
     assert shown[0][3].startswith("Consent of the second holder of parental authority is missing")
