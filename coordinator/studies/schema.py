@@ -4,8 +4,32 @@ from __future__ import annotations
 
 from datetime import date
 from enum import Enum
+from itertools import pairwise
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from coordinator.studies.rule_schema import (
+    BUILT_IN_REFERENCES,
+    ULN,
+    AgeRule,
+    AgeSexTable,
+    AllRule,
+    AnyRule,
+    ArmByValue,
+    ByAgeRule,
+    ChoiceRule,
+    Eligibility,
+    IntervalRule,
+    Item,
+    ItemKind,
+    Randomization,
+    RiskRules,
+    Rule,
+    TableRule,
+    ValueRule,
+    WithinRule,
+    rule_items,
+)
 
 CODE_PATTERN = r"^[A-Z0-9][A-Z0-9_-]*$"
 
@@ -116,6 +140,10 @@ class StudyDefinition(Strict):
     age: AgeLimits
     sites: list[Site] = Field(min_length=1)
     consent: ConsentPlan
+    eligibility: Eligibility | None = None
+    assignment: ArmByValue | None = None  # non-randomized studies whose arm follows from a recorded value
+    randomization: Randomization | None = None
+    risk: RiskRules | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> StudyDefinition:
@@ -125,9 +153,21 @@ class StudyDefinition(Strict):
             ratio = self.design.allocation_ratio
             if ratio is None or len(ratio) != len(self.arms) or min(ratio) < 1:
                 raise ValueError("a randomized design needs an allocation_ratio with one whole number per arm")
-        elif self.design.allocation_ratio is not None:
-            raise ValueError("allocation_ratio is only for randomized designs")
+            if self.randomization is None:
+                raise ValueError("a randomized design needs a randomization section (block sizes, strata)")
+            if any(size % sum(ratio) for size in self.randomization.block_sizes):
+                raise ValueError(f"randomization: every block size must be a multiple of {sum(ratio)}, "
+                                 "the sum of the allocation ratio")
+        elif self.design.allocation_ratio is not None or self.randomization is not None:
+            raise ValueError("allocation_ratio and randomization are only for randomized designs")
+        if self.assignment is not None and self.design.allocation is Allocation.randomized:
+            raise ValueError("assignment by value is for non-randomized designs")
+        _RuleCheck(self).run()
         return self
+
+    @property
+    def items(self) -> dict[str, Item]:
+        return {item.id: item for item in self.eligibility.items} if self.eligibility else {}
 
     def arm(self, code: str) -> Arm | None:
         return next((arm for arm in self.arms if arm.code == code), None)
@@ -142,6 +182,109 @@ class StudyDefinition(Strict):
     @property
     def registry_label(self) -> str:
         return ", ".join(entry.id for entry in self.registry_ids)
+
+
+class _RuleCheck:
+    """Every name a rule uses must exist, with the right kind: a study file fails to load rather than at screening."""
+
+    def __init__(self, definition: StudyDefinition) -> None:
+        self.definition = definition
+        self.items = definition.items
+
+    def run(self) -> None:
+        definition = self.definition
+        eligibility = definition.eligibility
+        if eligibility is not None:
+            _unique("eligibility items and criteria", [item.id for item in eligibility.items]
+                    + [criterion.id for criterion in eligibility.criteria])
+            for item in eligibility.items:
+                if item.window is not None:
+                    self.reference(item.window.before, f"item {item.id}")
+            arms = {arm.code for arm in definition.arms}
+            for criterion in eligibility.criteria:
+                unknown = set(criterion.groups) - arms
+                if unknown:
+                    raise ValueError(f"criterion {criterion.id}: unknown arm(s) {', '.join(sorted(unknown))}")
+                if criterion.rule is not None:
+                    self.rule(criterion.rule, f"criterion {criterion.id}")
+        if definition.assignment is not None:
+            item = self.choice_item(definition.assignment.item, "assignment")
+            for code, arm in definition.assignment.arms.items():
+                if code not in item.choices:
+                    raise ValueError(f"assignment: {code} is not a choice of {item.id}")
+                if definition.arm(arm) is None:
+                    raise ValueError(f"assignment: unknown arm {arm}")
+        if definition.randomization is not None:
+            for stratum in definition.randomization.strata:
+                if stratum != "site":
+                    self.choice_item(stratum, "randomization strata")
+        if definition.risk is not None:
+            for name in definition.risk.items:
+                self.item(name, "risk")
+            for group in definition.risk.groups:
+                for rule in group.when:
+                    self.rule(rule, f"risk group {group.code}")
+
+    def item(self, name: str, where: str) -> Item:
+        if name not in self.items:
+            raise ValueError(f"{where}: {name} is not an item of the study's eligibility section")
+        return self.items[name]
+
+    def choice_item(self, name: str, where: str) -> Item:
+        item = self.item(name, where)
+        if item.kind is not ItemKind.choice:
+            raise ValueError(f"{where}: {name} must be a choice item")
+        return item
+
+    def reference(self, name: str, where: str) -> None:
+        if name not in BUILT_IN_REFERENCES and self.item(name, where).kind is not ItemKind.date:
+            raise ValueError(f"{where}: the reference {name} must be a date item, consent or assessment")
+
+    def rule(self, rule: Rule, where: str) -> None:
+        for name in rule_items(rule):
+            if name not in BUILT_IN_REFERENCES:
+                self.item(name, where)
+        match rule:
+            case ValueRule(value=spec):
+                self.unit(spec.item, spec.unit, where)
+            case TableRule(table=spec):
+                self.unit(spec.item, spec.unit, where)
+                self.bands(spec, where)
+            case ChoiceRule(choice=spec):
+                item = self.items[spec.item]
+                allowed = set(item.choices) if item.kind is ItemKind.choice else {"yes", "no"}
+                unknown = set(spec.values) - allowed
+                if unknown:
+                    raise ValueError(f"{where}: {', '.join(sorted(unknown))} not among the values of {spec.item}")
+            case AgeRule(age=spec):
+                self.reference(spec.at, where)
+            case WithinRule(within=spec):
+                self.reference(spec.before, where)
+                if self.items[spec.item].kind is not ItemKind.date:
+                    raise ValueError(f"{where}: {spec.item} must be a date item")
+            case ByAgeRule(by_age=spec):
+                self.reference(spec.at, where)
+                self.rule(spec.then, where)
+                self.rule(spec.otherwise, where)
+            case IntervalRule(interval=spec):
+                self.reference(spec.start, where)
+                self.reference(spec.end, where)
+            case AnyRule(any=parts) | AllRule(all=parts):
+                for part in parts:
+                    self.rule(part, where)
+
+    def unit(self, name: str, unit: str, where: str) -> None:
+        item = self.items[name]
+        if item.kind is not ItemKind.number:
+            raise ValueError(f"{where}: {name} must be a number item")
+        if not (unit == item.unit or unit in item.units or (unit == ULN and item.uln)):
+            raise ValueError(f"{where}: {name} cannot be compared in {unit}")
+
+    @staticmethod
+    def bands(table: AgeSexTable, where: str) -> None:
+        for band, following in pairwise(table.bands):
+            if band.below_age != following.from_age:
+                raise ValueError(f"{where}: age bands must follow each other without gap or overlap")
 
 
 def _unique(what: str, values: list[object]) -> None:

@@ -2,14 +2,17 @@
 
 from sqlmodel import SQLModel
 
+from db.tables.assignment import Allocation, AllocationList, RiskAssessment
 from db.tables.audit import AuditEntry
 from db.tables.consent import ConsentSignature, ConsentSigner, ConsentWithdrawal
+from db.tables.eligibility import EligibilityConfirmation, ScreeningValue
 from db.tables.participant import Contact, Identity, Participant
 from db.tables.study import Study, StudyVersion
 
 metadata = SQLModel.metadata
 
 __all__ = [
-    "AuditEntry", "ConsentSignature", "ConsentSigner", "ConsentWithdrawal", "Contact", "Identity", "Participant",
-    "Study", "StudyVersion", "metadata",
+    "Allocation", "AllocationList", "AuditEntry", "ConsentSignature", "ConsentSigner", "ConsentWithdrawal", "Contact",
+    "EligibilityConfirmation", "Identity", "Participant", "RiskAssessment", "ScreeningValue", "Study", "StudyVersion",
+    "metadata",
 ]

@@ -14,6 +14,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
+from db.triggers import refuse
+
 
 revision: str = '0001'
 down_revision: str | None = None
@@ -111,28 +113,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['participant_id'], ['participant.id'], ),
     sa.PrimaryKeyConstraint('participant_id')
     )
-    _refuse("audit_trail", ("UPDATE", "DELETE"), "the audit trail is append-only")
-    _refuse("participant", ("DELETE",), "participants are never deleted: their codes must not be reused")
-
-
-def _refuse(table: str, actions: tuple[str, ...], message: str) -> None:
-    """Make the database itself refuse some statements on a table, whatever program sends them."""
-    dialect = op.get_bind().dialect.name
-    if dialect == "sqlite":
-        for action in actions:
-            op.execute(
-                f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
-            )
-    elif dialect == "postgresql":
-        op.execute(
-            f"CREATE FUNCTION {table}_refuse() RETURNS trigger LANGUAGE plpgsql AS "
-            f"$$ BEGIN RAISE EXCEPTION '{message}'; END $$"
-        )
-        op.execute(
-            f"CREATE TRIGGER {table}_refuse BEFORE {' OR '.join(actions)} ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION {table}_refuse()"
-        )
+    refuse("audit_trail", ("UPDATE", "DELETE"), "the audit trail is append-only")
+    refuse("participant", ("DELETE",), "participants are never deleted: their codes must not be reused")
 
 
 def downgrade() -> None:

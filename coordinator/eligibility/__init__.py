@@ -1,0 +1,1 @@
+"""Eligibility: source values, criteria evaluated from them, and the investigator's confirmation."""
