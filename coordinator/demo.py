@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta
 
+from coordinator.assignment.enrollment import enroll
 from coordinator.consent import service as consent
 from coordinator.consent.rules import Role
 from coordinator.context import Context
+from coordinator.demo_values import demo_values
+from coordinator.eligibility import service as eligibility
 from coordinator.participants.lifecycle import Move, Status
 from coordinator.participants.queries import ParticipantQuery, find_ids
 from coordinator.participants.register import ContactInput, Registration, register
 from coordinator.participants.status import change_status
 from coordinator.studies import catalogue
-from coordinator.studies.schema import Allocation
 
 NAMES = {
     "FR": [("Hervé", "Lefèvre"), ("Chloé", "Martin"), ("Léa", "Dubois"), ("Noé", "Garçon"), ("Zoé", "Bernard"),
@@ -30,7 +33,7 @@ PLAN = {  # study -> (participants, how many enrolled, one screen failure, one w
     "REL-ALL": (8, 6, True, False),
     "BLINA-MRD": (5, 3, False, False),
     "NK-HSCT": (6, 4, False, True),
-    "ELIT-AML01": (6, 0, True, False),
+    "ELIT-AML01": (8, 5, True, False),
 }
 
 
@@ -62,8 +65,8 @@ def load_demo(ctx: Context, seed: int = 20261121) -> int:
             code = register(ctx, Registration(
                 summary.code, site, birth, chance.choice("FM"), first, last, registered_on, contacts)).code
             count += 1
-            _move(ctx, code, definition.arms, definition.design.allocation, index, enrolled, screen_failure,
-                  withdrawal, registered_on, today, country, first, last)
+            _move(ctx, code, summary.code, definition.arms, index, enrolled, screen_failure, withdrawal,
+                  registered_on, country, first, last)
     return count
 
 
@@ -106,18 +109,27 @@ def _sign_consent(ctx: Context, code: str, on: date, country: str, first: str, l
     return set(required)
 
 
-def _move(ctx: Context, code: str, arms: list, allocation: Allocation, index: int, enrolled: int,
-          screen_failure: bool, withdrawal: bool, registered_on: date, today: date, country: str, first: str,
-          last: str) -> None:
+def _move(ctx: Context, code: str, study: str, arms: list, index: int, enrolled: int, screen_failure: bool,
+          withdrawal: bool, registered_on: date, country: str, first: str, last: str) -> None:
+    """Screen, confirm and enroll (or fail) a demo participant a week after registration, as it happened then."""
+    today = ctx.today()
+    values = demo_values(study)
     step = min(today, registered_on + timedelta(days=7))
-    if index < enrolled and allocation is not Allocation.randomized:
-        arm = arms[index % len(arms)].code
+    then = replace(ctx, clock=lambda: datetime.combine(step, time(10, 0)).astimezone())
+    if values is None:
+        return
+    arm = arms[index % len(arms)].code
+    if index < enrolled:
         signed = _sign_consent(ctx, code, step, country, first, last)
-        change_status(ctx, code, Move(Status.enrolled, step, arm), "Eligible, consent complete")
+        eligibility.record(then, code, values.eligible(arm, step))
+        eligibility.confirm(then, code)
+        enroll(then, code, reason="Eligible, consent complete")
         if withdrawal and index == 0:
             left = min(today, step + timedelta(days=30))
             consent.withdraw(ctx, code, left, "holder1" if Role.holder1 in signed else "participant",
                              ["follow_up"])
             change_status(ctx, code, Move(Status.withdrawn, left), "Family withdrew consent")
     elif screen_failure and index == enrolled:
-        change_status(ctx, code, Move(Status.screen_failure, step), "Inclusion criteria not met")
+        eligibility.record(then, code, values.eligible(arm, step))
+        eligibility.record(then, code, values.failure(step), reason="Corrected from the source document")
+        eligibility.confirm(then, code)

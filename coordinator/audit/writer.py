@@ -74,6 +74,19 @@ class UnitOfWork:
                 raise error
 
     @property
+    def today(self) -> date:
+        return self._ctx.today()
+
+    @property
+    def actor(self) -> str:
+        return self._ctx.actor
+
+    @property
+    def stamp(self) -> str:
+        """The UTC time of this transaction, as its audit rows carry it."""
+        return self._stamp
+
+    @property
     def connection(self) -> Connection:
         """The transaction's connection, for reads by other modules; the audit written so far is in it."""
         self._flush_audit()

@@ -336,6 +336,12 @@ def require_consent(connection: Connection, code: str, on: date, action: Action)
         action=_(action.value).capitalize(), code=subject.code, details=current.explanation), field="consent")
 
 
+def completed_on(connection: Connection, code: str, on: date) -> date | None:
+    """The day consent became complete (its last signature), or None when it is not complete on `on`."""
+    current = _status(connection, _subject(connection, code), on)
+    return current.since if current.state is State.complete else None
+
+
 def signatures_of(ctx: Context, code: str) -> list[SignatureRecord]:
     """Every signature of a participant with the signers' names, oldest first."""
     witness = SIGNER.alias("witness")

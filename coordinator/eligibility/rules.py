@@ -248,6 +248,14 @@ def reference(facts: Facts, name: str) -> tuple[date, str]:
     return date.fromisoformat(observed.value), item.label.lower()
 
 
+def reference_date(facts: Facts, name: str) -> tuple[date, str] | None:
+    """The date of a reference event when it is known."""
+    try:
+        return reference(facts, name)
+    except _Missing:
+        return None
+
+
 def _choice_label(item: Item, code: str) -> str:
     if item.kind is ItemKind.yes_no:
         return _("yes") if code == "yes" else _("no")

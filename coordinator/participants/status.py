@@ -7,14 +7,12 @@ from datetime import date
 from sqlalchemy import select
 
 from coordinator.audit.writer import UnitOfWork
-from coordinator.consent.service import Action, require_consent
 from coordinator.context import Context
 from coordinator.errors import InputError, RuleViolation
 from coordinator.i18n import _
 from coordinator.participants.lifecycle import Move, Status, check_move
 from coordinator.participants.queries import participant_id
 from coordinator.studies.catalogue import definition_of_version
-from coordinator.studies.schema import Allocation
 from coordinator.values import clean_text, parse_date, parse_sex, search_key
 from db.tables import Identity, Participant, Study
 
@@ -24,29 +22,32 @@ S = Study.__table__
 
 
 def change_status(ctx: Context, code: str, move: Move, reason: str | None = None) -> None:
-    """Apply a status move after checking it against the lifecycle and the participant's study version."""
+    """Apply a status move after checking it against the lifecycle. Enrolling has its own service (eligibility,
+    consent and the arm from the study design): `coordinator.assignment.enrollment.enroll`."""
+    if move.to is Status.enrolled:
+        raise RuleViolation(_("Enroll the participant with Enroll: it checks eligibility and consent and takes the "
+                              "arm from the study design."), field="status")
     with UnitOfWork(ctx) as work:
-        pid = participant_id(work.connection, code)
-        current = work.read(
-            select(P.c.code, P.c.status, P.c.status_date, P.c.study_version_id, S.c.code.label("study"))
-            .join(S, S.c.id == P.c.study_id).where(P.c.id == pid)
-        ).one()
-        definition = definition_of_version(work.connection, current.study_version_id)
-        check_move(Status(current.status), date.fromisoformat(current.status_date), move, ctx.today(),
-                   arms={arm.code for arm in definition.arms})
-        if move.to is Status.enrolled and definition.design.allocation is Allocation.randomized:
-            raise RuleViolation(_("{study} is randomized: the arm comes from its sealed allocation list, "
-                                  "not from a choice.").format(study=current.study), field="arm")
-        if move.to is Status.enrolled:
-            require_consent(work.connection, current.code, move.on, Action.enrollment)
-        changes: dict[str, object] = {"status": move.to.value, "status_date": move.on.isoformat()}
-        if move.to is Status.enrolled:
-            changes |= {"arm_code": move.arm, "enrolled_on": move.on.isoformat()}
-        if move.to.is_final:
-            changes["ended_on"] = move.on.isoformat()
-        description = _("Status changed to {status}").format(status=move.to.label)
-        work.update(Participant, pid, changes, reason=clean_text(reason) or description,
-                    study=current.study, subject=current.code)
+        apply_move(work, participant_id(work.connection, code), move, reason)
+
+
+def apply_move(work: UnitOfWork, pid: int, move: Move, reason: str | None = None) -> None:
+    """Check a move against the lifecycle and the participant's study version, and write it, audited."""
+    current = work.read(
+        select(P.c.code, P.c.status, P.c.status_date, P.c.study_version_id, S.c.code.label("study"))
+        .join(S, S.c.id == P.c.study_id).where(P.c.id == pid)
+    ).one()
+    definition = definition_of_version(work.connection, current.study_version_id)
+    check_move(Status(current.status), date.fromisoformat(current.status_date), move, work.today,
+               arms={arm.code for arm in definition.arms})
+    changes: dict[str, object] = {"status": move.to.value, "status_date": move.on.isoformat()}
+    if move.to is Status.enrolled:
+        changes |= {"arm_code": move.arm, "enrolled_on": move.on.isoformat()}
+    if move.to.is_final:
+        changes["ended_on"] = move.on.isoformat()
+    description = _("Status changed to {status}").format(status=move.to.label)
+    work.update(Participant, pid, changes, reason=clean_text(reason) or description,
+                study=current.study, subject=current.code)
 
 
 IDENTITY_FIELDS = ("first_name", "last_name", "birth_date", "sex")

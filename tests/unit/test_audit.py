@@ -9,11 +9,10 @@ from sqlalchemy import select
 from coordinator.audit.history import participant_history
 from coordinator.audit.writer import UnitOfWork
 from coordinator.errors import InputError
-from coordinator.participants.lifecycle import Move, Status
 from coordinator.participants.register import Registration, register
-from coordinator.participants.status import change_status, correct_identity
+from coordinator.participants.status import correct_identity
 from db.tables import AuditEntry, Participant
-from tests.consenting import sign_all
+from tests.enrolling import enroll_on
 
 A = AuditEntry.__table__
 
@@ -57,8 +56,7 @@ def test_a_correction_needs_a_reason_and_records_old_and_new(workspace):
 def test_status_moves_are_audited_with_their_reason(workspace):
     ctx = workspace.ctx
     code = register(ctx, Registration("MILA", 1, "2016-01-10", "F", registered_on="2026-10-01")).code
-    sign_all(ctx, code, date(2026, 10, 5))
-    change_status(ctx, code, Move(Status.enrolled, date(2026, 10, 5), "AL"), "eligible")
+    enroll_on(ctx, code, "MILA", "AL", date(2026, 10, 5))
     history = participant_history(ctx, code)
     latest = {line.field: line for line in history if line.action == "update"}
     assert (latest["status"].old, latest["status"].new, latest["status"].reason) == ("screening", "enrolled",
