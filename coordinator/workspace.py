@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
+from coordinator.assignment import allocation
 from coordinator.context import Context, operating_system_user
 from coordinator.errors import EnvironmentProblem, InputError
 from coordinator.i18n import _
@@ -88,6 +89,7 @@ def open_workspace(
         raise
     loaded = load_directory(studies or studies_dir())
     added = catalogue.sync(ctx, loaded)
+    allocation.ensure_lists(ctx)  # sealed before any participant of a newly randomized study can be enrolled
     return Workspace(ctx, created, migration, loaded.problems, added)
 
 

@@ -15,6 +15,7 @@ class AllocationList(SQLModel, table=True):
     ratio: str  # arm:weight pairs, e.g. A:1 B:1
     block_sizes: str  # e.g. 2 4
     strata: str  # the stratification factors, e.g. site DONOR
+    list_length: int  # allocations per stratum as sealed; a used-up stratum grows from the same seed
     generated_at: str  # ISO 8601 UTC
     generated_by: str
     list_sha256: str = Field(max_length=64)  # of every stratum's allocations, in order, as generated

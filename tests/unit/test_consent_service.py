@@ -8,20 +8,20 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from coordinator.assignment.enrollment import enroll
 from coordinator.audit.history import participant_history
 from coordinator.consent import service as consent
 from coordinator.consent import todo
 from coordinator.consent.service import Action, SignatureInput
 from coordinator.consent.status import Scope, State
 from coordinator.errors import InputError, RuleViolation
-from coordinator.participants.lifecycle import Move, Status
 from coordinator.participants.queries import ParticipantQuery, find_ids
 from coordinator.participants.register import Registration, register
-from coordinator.participants.status import change_status
 from coordinator.paths import studies_dir
 from coordinator.workspace import open_workspace
 from db.tables import ConsentSignature, ConsentSigner, ConsentWithdrawal
 from tests.consenting import sign_all
+from tests.enrolling import make_eligible, on_day
 
 
 @pytest.fixture
@@ -114,20 +114,22 @@ def test_the_three_l1122_2_conditions_confirmed_allow_one_holder(workspace, chil
 
 
 def test_enrollment_is_refused_until_consent_is_complete(workspace, child):
-    ctx = workspace.ctx
+    then = on_day(workspace.ctx, date(2026, 10, 5))
     sign(workspace, child, "holder1", "Claire Lefèvre")
     with pytest.raises(RuleViolation, match="Consent of the second holder of parental authority is missing"):
-        change_status(ctx, child, Move(Status.enrolled, date(2026, 10, 5), "AL"))
+        enroll(then, child)
     sign(workspace, child, "holder2", "Marc Lefèvre")
     sign(workspace, child, "investigator", "Dr Nadia Roux")
-    change_status(ctx, child, Move(Status.enrolled, date(2026, 10, 5), "AL"))
+    make_eligible(workspace.ctx, child, "MILA", "AL", date(2026, 10, 5))
+    assert enroll(then, child).arm == "AL"
 
 
 def test_a_refused_assent_blocks_enrollment(workspace, child):
     sign_all(workspace.ctx, child, date(2026, 10, 2))
+    make_eligible(workspace.ctx, child, "MILA", "AL", date(2026, 10, 2))
     sign(workspace, child, "assent", "Hervé Lefèvre", assent="refused")
     with pytest.raises(RuleViolation, match="refused assent on 2026-10-02; a refusal is binding"):
-        change_status(workspace.ctx, child, Move(Status.enrolled, date(2026, 10, 5), "AL"))
+        enroll(on_day(workspace.ctx, date(2026, 10, 5)), child)
 
 
 def test_the_nl_band_of_twelve_to_fifteen_needs_both_parents_and_the_child(workspace):

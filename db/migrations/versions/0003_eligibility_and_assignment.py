@@ -32,6 +32,7 @@ def upgrade() -> None:
     sa.Column('ratio', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('block_sizes', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('strata', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('list_length', sa.Integer(), nullable=False),
     sa.Column('generated_at', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('generated_by', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('list_sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
