@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from coordinator.cli import commands, consent_commands
+from coordinator.cli import commands, consent_commands, eligibility_commands
 from coordinator.crash import write_crash_report
 from coordinator.errors import EnvironmentProblem, InputError
 from coordinator.i18n import _
@@ -86,6 +86,16 @@ def build_parser() -> argparse.ArgumentParser:
                              description=_("record and check informed consent and assent"))
     consent_commands.add_parsers(consent, common)
 
+    eligibility = sub.add_parser("eligibility", parents=[common], help=_(
+        "record screening values, check and confirm eligibility"), description=_(
+        "record screening values, check and confirm eligibility"))
+    eligibility_commands.add_eligibility_parsers(eligibility, common)
+    eligibility_commands.add_commands(command)
+    allocation = sub.add_parser("allocation", parents=[common], help=_(
+        "the sealed allocation list of a randomized study: report and verify"), description=_(
+        "the sealed allocation list of a randomized study: report and verify"))
+    eligibility_commands.add_allocation_parsers(allocation, common)
+
     printing = sub.add_parser("print", parents=[common], help=_("print a document to a PDF file"),
                               description=_("print a document to a PDF file"))
     documents = printing.add_subparsers(dest="document", metavar="DOCUMENT", required=True, parser_class=_Parser)
@@ -99,8 +109,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -109,8 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise UsageError(_("coordinator: name a command (see 'coordinator --help')"))
         options.db = getattr(options, "db", None)
         options.json = getattr(options, "json", False)
-        options.run(options)
-        return EXIT_OK
+        return options.run(options) or EXIT_OK  # a command may answer with its own code (verify: 1 = no)
     except UsageError as error:
         print(error, file=sys.stderr)
         return EXIT_INPUT

@@ -7,26 +7,22 @@ from datetime import date
 from pathlib import Path
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from coordinator.consent import service as consent
 from coordinator.consent.rules import Role, rule_for
 from coordinator.consent.status import document_in_force
 from coordinator.context import Context
-from coordinator.documents.fonts import BOLD, REGULAR, markup, register_fonts
-from coordinator.errors import InputError
+from coordinator.documents import pdf
+from coordinator.documents.fonts import BOLD, REGULAR
+from coordinator.documents.pdf import GRID, HEADER_FILL, MISSING_FILL, MISSING_RED
 from coordinator.i18n import N_, _
 from coordinator.participants.queries import get_participant
-from coordinator.storage_errors import environment_errors
 from coordinator.studies import catalogue
 from coordinator.studies.schema import StudyDefinition
 
-MISSING_RED = colors.HexColor("#b3261e")
-MISSING_FILL = colors.HexColor("#fbe9e7")
-GRID = colors.HexColor("#9e9e9e")
 BLANK = "_" * 14
 
 
@@ -112,18 +108,13 @@ def _document_line(definition: StudyDefinition, on: date) -> str:
 
 def write_pdf(checklist: Checklist, out: Path, printed_on: date) -> Path:
     """Draw the checklist on A4 with embedded fonts; returns the file written."""
-    if out.suffix.lower() != ".pdf":
-        raise InputError(_("The output file must end in .pdf: {path}").format(path=out), field="out")
-    register_fonts()
-    body = ParagraphStyle("body", fontName=REGULAR, fontSize=9.5, leading=12.5)
-    small = ParagraphStyle("small", parent=body, fontSize=8.5, leading=11)
-    heading = ParagraphStyle("heading", parent=body, fontName=BOLD, fontSize=15, leading=19, spaceAfter=4)
-    section = ParagraphStyle("section", parent=body, fontName=BOLD, fontSize=11, leading=14, spaceBefore=10,
-                             spaceAfter=4)
+    pdf.pdf_path(out)
+    shared = pdf.styles()
+    body, small, heading, section = shared.body, shared.small, shared.heading, shared.section
     status = ParagraphStyle("status", parent=body, textColor=colors.black if checklist.status_ok else MISSING_RED)
 
     def p(text: str, style: ParagraphStyle = body) -> Paragraph:
-        return Paragraph(markup(text), style)
+        return pdf.paragraph(text, style)
 
     story: list[Flowable] = [
         p(_("Consent checklist"), heading),
@@ -142,12 +133,7 @@ def write_pdf(checklist: Checklist, out: Path, printed_on: date) -> Path:
         Spacer(1, 14),
         p(_("Printed on {date}. Keep at the site: this page shows names.").format(date=printed_on), small),
     ]
-    with environment_errors():
-        out.parent.mkdir(parents=True, exist_ok=True)
-        SimpleDocTemplate(str(out), pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
-                          bottomMargin=16 * mm, title=_("Consent checklist {code}").format(code=checklist.study),
-                          author="Study Coordinator", initialFontName=REGULAR).build(story)
-    return out
+    return pdf.write_pdf(out, story, title=_("Consent checklist {code}").format(code=checklist.study))
 
 
 def _signature_table(checklist: Checklist, p, small: ParagraphStyle) -> Table:  # noqa: ANN001
@@ -158,7 +144,7 @@ def _signature_table(checklist: Checklist, p, small: ParagraphStyle) -> Table:  
              p(line.date, small), p(line.obtained_by, small), p(line.witness, small), ""]
             for line in checklist.signers]
     style = [("FONTNAME", (0, 0), (-1, -1), REGULAR),
-             ("GRID", (0, 0), (-1, -1), 0.5, GRID), ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+             ("GRID", (0, 0), (-1, -1), 0.5, GRID), ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
              ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 1), (-1, -1), 5),
              ("BOTTOMPADDING", (0, 1), (-1, -1), 9)]
     for index, line in enumerate(checklist.signers, start=1):

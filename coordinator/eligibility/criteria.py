@@ -78,6 +78,9 @@ def _assess(definition: StudyDefinition, criterion: Criterion, facts: Facts, gro
                 "applies to {arms} only: record {item} first").format(arms=arms, item=item.label))
         if group not in criterion.groups:
             return CriterionResult(criterion, State.not_applicable, _("applies to {arms} only").format(arms=arms))
+    if criterion.sexes and facts.sex not in criterion.sexes:
+        only = _("applies to girls and women only") if criterion.sexes == ["F"] else _("applies to boys and men only")
+        return CriterionResult(criterion, State.not_applicable, only)
     outcome = _answer(criterion, facts) if criterion.rule is None else evaluate(criterion.rule, facts)
     return CriterionResult(criterion, outcome.state, outcome.reason)
 

@@ -86,21 +86,13 @@ def check_entry(definition: StudyDefinition, given: ValueInput, facts: Facts, to
     text = given.value.strip()
     if not text:
         raise InputError(_("Give a value for {label}.").format(label=item.label), field="value")
+    if item.window is not None:
+        _in_window(item, measured_on, facts)
     if item.kind is ItemKind.number:
         unit = unit_for(item, given.unit)
         number = _number(text, item.label, "value")
         uln = _uln(item, given.uln, unit)
         _plausible(item, number, unit)
-        if item.window is not None:
-            if measured_on is None:
-                raise InputError(_("{label} needs the date it was measured.").format(label=item.label),
-                                 field="date")
-            on = reference_date(facts, item.window.before)
-            if on is not None and measured_on > on[0]:
-                raise InputError(_("{label} is dated {date}, after {event} ({reference}): a value for this "
-                                   "criterion must be measured before it.").format(
-                    label=item.label, date=measured_on.isoformat(), event=on[1], reference=on[0].isoformat()),
-                    field="date")
         return Entry(item.id, item.label, f"{number:.10g}", unit, uln, measured_on, source)
     _no_unit(given, item.label)
     if item.kind is ItemKind.date:
@@ -117,6 +109,27 @@ def check_entry(definition: StudyDefinition, given: ValueInput, facts: Facts, to
     if item.kind is ItemKind.yes_no:
         return Entry(item.id, item.label, _yes_no(text, item.label), None, None, measured_on, source)
     return Entry(item.id, item.label, _choice(item, text), None, None, measured_on, source)
+
+
+def check_windows(definition: StudyDefinition, entries: list[Entry], facts: Facts) -> None:
+    """Check the dates again once every value of a batch is known: a reference date given in the same batch
+    (an infusion date with the day's labs) counts too."""
+    items = definition.items
+    for entry in entries:
+        item = items.get(entry.key)
+        if item is not None and item.window is not None:
+            _in_window(item, entry.measured_on, facts)
+
+
+def _in_window(item: Item, measured_on: date | None, facts: Facts) -> None:
+    """A value that counts only within a window needs its date, and not after the window's reference event."""
+    if measured_on is None:
+        raise InputError(_("{label} needs the date it was measured.").format(label=item.label), field="date")
+    on = reference_date(facts, item.window.before) if item.window else None
+    if on is not None and measured_on > on[0]:
+        raise InputError(_("{label} is dated {date}, after {event} ({reference}): a value for this criterion must "
+                           "be measured before it.").format(label=item.label, date=measured_on.isoformat(),
+                                                            event=on[1], reference=on[0].isoformat()), field="date")
 
 
 def _measured_on(text: str | date | None, facts: Facts, today: date) -> date | None:

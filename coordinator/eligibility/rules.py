@@ -108,13 +108,13 @@ def _evaluate(rule: Rule, facts: Facts) -> Outcome:
             item = facts.items[spec.item]
             value = _value(facts, spec.item).value
             wanted = " / ".join(_choice_label(item, code) for code in spec.values)
-            return Outcome.of(value in spec.values, _("{label}: {value} (required: {wanted})").format(
+            return Outcome.of(value in spec.values, _("{label}: {value} (criterion: {wanted})").format(
                 label=item.label, value=_choice_label(item, value), wanted=wanted))
         case AgeRule(age=spec):
             on, event = reference(facts, spec.at)
             age = age_in_years(facts.birth_date, on)
             inside = (spec.minimum is None or age >= spec.minimum) and (spec.maximum is None or age <= spec.maximum)
-            return Outcome.of(inside, _("aged {age} at {event} ({date}); required {range}").format(
+            return Outcome.of(inside, _("aged {age} at {event} ({date}); criterion {range}").format(
                 age=age, event=event, date=on.isoformat(), range=_age_range(spec.minimum, spec.maximum)))
         case TableRule(table=spec):
             on, _event = reference(facts, spec.at)
@@ -153,7 +153,7 @@ def _evaluate(rule: Rule, facts: Facts) -> Outcome:
             years = age_in_years(start, end)
             return Outcome.of(years >= spec.minimum_years, _(
                 "{years} full years from {start} ({start_date}) to {end} ({end_date}); "
-                "at least {minimum} required").format(
+                "criterion at least {minimum}").format(
                 years=years, start=start_event, start_date=start.isoformat(), end=end_event,
                 end_date=end.isoformat(), minimum=spec.minimum_years))
         case AnyRule(any=parts):
@@ -187,8 +187,8 @@ def _compare(spec: Comparison, facts: Facts) -> Outcome:
     }[spec.op]
     shown = observed.value + (f" {observed.unit}" if observed.unit else "")
     if observed.unit and observed.unit != spec.unit:
-        shown += f" = {_number(measured)} {spec.unit}"
-    return Outcome.of(holds, _("{label} {value}; required {op} {limit} {unit}").format(
+        shown += f" = {measured:.4g} {spec.unit}"
+    return Outcome.of(holds, _("{label} {value}; criterion {op} {limit} {unit}").format(
         label=item.label, value=shown, op=_OPERATORS[spec.op], limit=_number(spec.limit), unit=spec.unit))
 
 

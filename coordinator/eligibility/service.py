@@ -11,7 +11,7 @@ from coordinator.assignment import risk
 from coordinator.audit.writer import UnitOfWork
 from coordinator.context import Context
 from coordinator.eligibility.criteria import ENROLLMENT, CriterionResult, Decision, Verdict, assess, verdict
-from coordinator.eligibility.entry import Entry, ValueInput, check_entry
+from coordinator.eligibility.entry import Entry, ValueInput, check_entry, check_windows
 from coordinator.eligibility.facts import Subject, inputs_fingerprint, load_subject
 from coordinator.eligibility.rules import Observation
 from coordinator.errors import InputError, RuleViolation
@@ -79,18 +79,21 @@ def record(ctx: Context, code: str, entries: list[ValueInput], reason: str | Non
             raise InputError(_("{items} is given twice.").format(items=", ".join(sorted(repeated))), field="criterion")
         for entry in checked:
             _store(work, subject, entry, reason, today)
+        check_windows(subject.definition, checked, load_subject(work.connection, code, today).facts)
         risk.refresh(work, code, today)
     return assessment(ctx, code)
 
 
 def _store(work: UnitOfWork, subject: Subject, entry: Entry, reason: str | None, today: date) -> None:
-    existing = work.read(select(SV.c.id, SV.c.value, SV.c.unit).where(
+    existing = work.read(select(SV.c.id, SV.c.value, SV.c.unit, SV.c.uln, SV.c.measured_on, SV.c.source).where(
         (SV.c.participant_id == subject.id) & (SV.c.item == entry.key))).first()
     tags = {"study": subject.study, "subject": subject.code}
     if existing is None:
         work.insert(ScreeningValue, {"participant_id": subject.id, "item": entry.key, **entry.row(),
                                      "recorded_on": today.isoformat()}, **tags)
         return
+    if dict(existing._mapping) | {"id": None} == entry.row() | {"id": None}:
+        return  # the same value again: nothing to change
     why = clean_text(reason)
     if not why:
         shown = " ".join(part for part in (existing.value, existing.unit) if part)

@@ -199,6 +199,7 @@ class Criterion(Strict):
     category: Category  # IECAT
     text: str = Field(min_length=1)  # IETEST, as in the protocol
     groups: list[str] = []  # arm codes it applies to; empty: every participant
+    sexes: list[Literal["F", "M"]] = []  # the sexes it applies to (pregnancy: F); empty: both
     stage: str = Field(default="enrollment", pattern=r"^[a-z_]+$")  # e.g. infusion: checked on that day
     rule: Rule | None = None
 

@@ -12,7 +12,7 @@ from coordinator.cli.main import main
 
 def test_init_with_demo_then_studies_and_participants(run):
     code, out, _err = run("init", "--demo")
-    assert code == 0 and "Added 39 demo participants" in out
+    assert code == 0 and "Added 41 demo participants" in out
     assert "already has participants" in run("init", "--demo")[1]
 
     code, out, _err = run("studies", "--json")
@@ -24,7 +24,9 @@ def test_init_with_demo_then_studies_and_participants(run):
     assert studies["ELIT-AML01"]["randomized"] is True
 
     code, out, _err = run("studies")
-    assert code == 0 and "ELIT-AML01" in out and "A-DLI 0/62" in out
+    assert code == 0 and "ELIT-AML01" in out and "A-DLI " in out and "/62" in out
+    elit = {arm["code"]: arm["enrolled"] for arm in studies["ELIT-AML01"]["arms"]}
+    assert sum(elit.values()) == 5 and abs(elit["A-DLI"] - elit["B-NONE"]) <= 2  # randomized, blocks of 2 or 4
 
     code, out, _err = run("participants", "--study", "MILA", "--status", "enrolled", "--json")
     listed = json.loads(out)

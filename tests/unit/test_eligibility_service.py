@@ -141,3 +141,21 @@ def test_the_mila_arm_follows_from_the_cohort(workspace):
     with pytest.raises(RuleViolation, match="CONTROL, not AL"):
         enroll(ctx, code, arm="AL")
     assert enroll(on_day(ctx, TODAY), code).arm == "CONTROL"
+
+
+def test_a_lab_dated_after_a_reference_given_in_the_same_batch_is_refused(workspace):
+    ctx = workspace.ctx
+    code = register(ctx, Registration("NK-HSCT", 1, "2015-05-01", "F", registered_on="2026-10-01")).code
+    with pytest.raises(InputError, match="after date of nk-cell infusion") as refused:
+        eligibility.record(ctx, code, [ValueInput("INFDAT", "2026-11-10"),
+                                       ValueInput("NEUT", "0.8", measured_on="2026-11-12")])
+    assert refused.value.field == "date"
+    assert count(workspace, ScreeningValue) == 0
+
+
+def test_recording_the_same_value_again_changes_nothing(workspace, elit):
+    ctx = workspace.ctx
+    eligibility.record(ctx, elit, [ValueInput("DONOR", "MUD", source="Transplant record")])
+    audited = count(workspace, AuditEntry)
+    eligibility.record(ctx, elit, [ValueInput("DONOR", "mud", source="Transplant record")])
+    assert count(workspace, AuditEntry) == audited
