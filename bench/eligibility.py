@@ -78,7 +78,7 @@ def randomize(count: int) -> None:
                 enroll(then, code)
 
         took = seconds(run)
-        arms = [s for s in catalogue.summaries(ctx) if s.code == "ELIT-AML01"][0].arms
+        arms = next(s for s in catalogue.summaries(ctx) if s.code == "ELIT-AML01").arms
         print()
         print_table((f"randomizing {count} participants in a row", "total", "per enrollment", "budget 5 s"), [
             ("enroll(): gates, reveal, status, audit", f"{took:.2f} s", ms(took / count), verdict(took < 5)),

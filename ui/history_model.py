@@ -28,7 +28,10 @@ class HistoryModel(NamedColumnsModel):
                         "contact": self.tr("Contact"), "database": self.tr("Database"),
                         "consent_signature": self.tr("Consent signature"),
                         "consent_signer": self.tr("Consent signer"),
-                        "consent_withdrawal": self.tr("Consent withdrawal")}
+                        "consent_withdrawal": self.tr("Consent withdrawal"),
+                        "screening_value": self.tr("Screening value"),
+                        "eligibility_confirmation": self.tr("Eligibility confirmation"),
+                        "allocation": self.tr("Allocation"), "risk_assessment": self.tr("Risk group")}
         self._fields = {
             "code": self.tr("Code"), "site_number": self.tr("Site"), "sequence": self.tr("Sequence"),
             "status": self.tr("Status"), "status_date": self.tr("Status date"), "arm_code": self.tr("Arm"),
@@ -43,6 +46,15 @@ class HistoryModel(NamedColumnsModel):
             "exception_detail": self.tr("Exception documented by"), "withdrawn_on": self.tr("Withdrawn on"),
             "by_role": self.tr("Withdrawn by"), "stop_follow_up": self.tr("Stop follow-up"),
             "stop_data_use": self.tr("Stop use of data"), "destroy_samples": self.tr("Destroy samples"),
+            "item": self.tr("Item"), "value": self.tr("Value"), "unit": self.tr("Unit"),
+            "uln": self.tr("Upper limit of normal"), "measured_on": self.tr("Measured on"),
+            "source": self.tr("Source"), "recorded_on": self.tr("Recorded on"), "verdict": self.tr("Verdict"),
+            "criteria_not_met": self.tr("Criteria not met"), "confirmed_at": self.tr("Confirmed at"),
+            "confirmed_by": self.tr("Confirmed by"), "study_version": self.tr("Study version"),
+            "inputs_sha256": self.tr("Values fingerprint"), "revealed_at": self.tr("Revealed at"),
+            "revealed_by": self.tr("Revealed by"), "risk_group": self.tr("Risk group"),
+            "rule_version": self.tr("Rule version"), "inputs": self.tr("Values used"),
+            "computed_at": self.tr("Computed at"),
         }
 
     def set_lines(self, lines: list[AuditLine]) -> None:

@@ -19,6 +19,7 @@ from ui.consent_todo_dialog import ConsentTodoDialog
 from ui.participant_page import ParticipantPage
 from ui.participant_panel import ParticipantPanel
 from ui.registration_dialog import RegistrationDialog
+from ui.screening_log_dialog import ScreeningLogDialog
 from ui.study_list import StudyList
 from ui.study_problems_banner import StudyProblemsBanner
 from ui.tasks import tasks_running
@@ -54,6 +55,10 @@ class MainWindow(QMainWindow):
         self.find_action = QAction(self.tr("&Find participant"), self)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.find_action.triggered.connect(self.focus_search)
+        self.screening_log_action = QAction(self.tr("Screening &log…"), self)
+        self.screening_log_action.setToolTip(self.tr("Screened, eligible, enrolled and screen failures by reason "
+                                                     "for the selected study, as a view and a PDF"))
+        self.screening_log_action.triggered.connect(self.screening_log)
         self.backups = BackupActions(self, lambda: self._workspace)
         self.backups.restored.connect(self.set_workspace)
 
@@ -90,6 +95,8 @@ class MainWindow(QMainWindow):
         quit_action = file_menu.addAction(self.tr("&Quit"))
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
+        study_menu = self.menuBar().addMenu(self.tr("&Study"))
+        study_menu.addAction(self.screening_log_action)
         participants_menu = self.menuBar().addMenu(self.tr("&Participants"))
         participants_menu.addAction(self.register_action)
         participants_menu.addAction(self.find_action)
@@ -125,6 +132,7 @@ class MainWindow(QMainWindow):
         self._summaries = {summary.code: summary for summary in summaries}
         self.studies.show_summaries(summaries, self.participants.study)
         self.register_action.setEnabled(bool(summaries))
+        self.screening_log_action.setEnabled(bool(summaries))
         self.participants.register_button.setEnabled(bool(summaries))
 
     def _show_study(self, code: str) -> None:
@@ -157,6 +165,15 @@ class MainWindow(QMainWindow):
         page.changed.connect(self.refresh)
         page.open()
         return page
+
+    def screening_log(self) -> ScreeningLogDialog | None:
+        code = self.participants.study
+        if code is None:
+            return None
+        dialog = ScreeningLogDialog(self._workspace.ctx, code, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def consent_todo(self) -> ConsentTodoDialog:
         dialog = ConsentTodoDialog(self._workspace.ctx, self)

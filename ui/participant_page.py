@@ -20,9 +20,12 @@ from coordinator.audit.history import participant_history
 from coordinator.consent import service as consent
 from coordinator.consent.status import State
 from coordinator.context import Context
+from coordinator.eligibility import service as eligibility
 from coordinator.participants.queries import ContactRow, get_participant
 from ui.consent_dialog import ConsentDialog
-from ui.formats import show_date
+from ui.criteria_model import decision_text
+from ui.eligibility_page import EligibilityPage, decided_on
+from ui.formats import show_date, show_utc_stamp
 from ui.forms import WARNING_STYLE, heading_label, value_label
 from ui.history_model import HistoryModel
 from ui.identity_dialog import IdentityDialog, sex_label
@@ -46,10 +49,12 @@ class ParticipantPage(QDialog):
         self.code = heading_label(1.4)
         self.status = value_label()
         self.study, self.site, self.arm, self.dates = value_label(), value_label(), value_label(), value_label()
+        self.eligibility = value_label()
         self.name, self.birth, self.sex, self.contacts = value_label(), value_label(), value_label(), value_label()
         study_box = self._facts(self.tr("Study"), [
             (self.tr("Study:"), self.study), (self.tr("Site:"), self.site), (self.tr("Arm:"), self.arm),
-            (self.tr("Status:"), self.status), (self.tr("Dates:"), self.dates)])
+            (self.tr("Status:"), self.status), (self.tr("Eligibility:"), self.eligibility),
+            (self.tr("Dates:"), self.dates)])
         identity_box = self._facts(self.tr("Identity"), [
             (self.tr("Name:"), self.name), (self.tr("Birth date:"), self.birth), (self.tr("Sex:"), self.sex),
             (self.tr("Holders and contacts:"), self.contacts)])
@@ -60,11 +65,15 @@ class ParticipantPage(QDialog):
         consent_box = self._facts(self.tr("Consent"), [
             (self.tr("Consent:"), self.consent_status), (self.tr("Signatures:"), self.signatures)])
 
+        self.eligibility_button = QPushButton(self.tr("&Eligibility…"))
+        self.eligibility_button.setToolTip(self.tr("Record screening values, confirm eligibility and enroll"))
+        self.eligibility_button.clicked.connect(self.open_eligibility)
         self.change_status_button = QPushButton(self.tr("Change &status…"))
         self.change_status_button.clicked.connect(self.change_status)
         self.correct_identity_button = QPushButton(self.tr("Correct &identity…"))
         self.correct_identity_button.clicked.connect(self.correct_identity)
         actions = QHBoxLayout()
+        actions.addWidget(self.eligibility_button)
         actions.addWidget(self.change_status_button)
         actions.addWidget(self.correct_identity_button)
         self.record_consent_button = QPushButton(self.tr("Record &consent…"))
@@ -118,6 +127,7 @@ class ParticipantPage(QDialog):
         self.arm.setText(f"{arm.code} – {arm.label}" if arm else (row.arm or self.tr("none yet")))
         self.status.setText(self.tr("{status} since {date}").format(
             status=row.status.label, date=show_date(detail.status_date)))
+        self.eligibility.setText(self._eligibility_summary())
         self.dates.setText("\n".join(f"{label} {show_date(value)}" for label, value in (
             (self.tr("registered"), row.registered_on), (self.tr("enrolled"), row.enrolled_on),
             (self.tr("ended"), row.ended_on)) if value))
@@ -141,6 +151,21 @@ class ParticipantPage(QDialog):
         self.history_model.set_lines(participant_history(self._ctx, row.code))
         self.history.resizeColumnsToContents()
 
+    def _eligibility_summary(self) -> str:
+        """The verdict and whether an investigator confirmed it, in one line; the details are one click away."""
+        current = eligibility.assessment(self._ctx, self._code, decided_on(self._detail))
+        if current.subject.definition.eligibility is None:
+            return self.tr("no criteria in the study file")
+        confirmation = current.confirmation
+        if confirmation is None:
+            confirmed = self.tr("not confirmed")
+        elif confirmation.current:
+            confirmed = self.tr("confirmed by {who} on {date}").format(
+                who=confirmation.by, date=show_utc_stamp(confirmation.at))
+        else:
+            confirmed = self.tr("values changed since the confirmation")
+        return f"{decision_text(current.verdict, name_missing=False)} · {confirmed}"
+
     def _contact_line(self, contact: ContactRow) -> str:
         roles = {"holder1": self.tr("Holder 1"), "holder2": self.tr("Holder 2"), "guardian": self.tr("Guardian"),
                  "participant": self.tr("Participant")}
@@ -149,6 +174,14 @@ class ParticipantPage(QDialog):
             parts[0] += f" ({contact.relationship})"
         parts += [part for part in (contact.phone, contact.email) if part]
         return ", ".join(parts)
+
+    def open_eligibility(self) -> EligibilityPage:
+        """Screening in a window of its own; whatever changes there shows here and in the main window."""
+        page = EligibilityPage(self._ctx, self._code, self)
+        page.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        page.changed.connect(lambda _code: self._after_change())
+        page.open()
+        return page
 
     def change_status(self) -> StatusDialog:
         return self._open(StatusDialog(self._ctx, self._detail, self))

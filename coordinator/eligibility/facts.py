@@ -77,7 +77,6 @@ def inputs_fingerprint(subject: Subject, names: list[str]) -> str:
         name: [o.value, o.unit, o.uln, o.measured_on.isoformat() if o.measured_on else None, o.source]
         for name in names if (o := facts.values.get(name)) is not None
     }
-    consent = facts.consent_on.isoformat() if facts.consent_on and "consent" in names else None
     content = {"version": subject.version, "birth_date": facts.birth_date.isoformat(), "sex": facts.sex,
-               "consent_on": consent, "values": values}
+               "values": values}
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode("utf-8")).hexdigest()

@@ -129,7 +129,8 @@ def _confirmation(connection: Connection, subject: Subject) -> Confirmation | No
 
 
 def fingerprint(subject: Subject) -> str:
-    """What a confirmation is bound to: every value the enrollment criteria and the arm assignment read."""
+    """What a confirmation is bound to: every value the enrollment criteria and the arm assignment read. Not the
+    consent date: enrollment checks consent itself, and the verdict again on its day."""
     definition = subject.definition
     names: list[str] = []
     for criterion in definition.eligibility.criteria if definition.eligibility else []:
@@ -137,7 +138,7 @@ def fingerprint(subject: Subject) -> str:
             names += rule_items(criterion.rule) if criterion.rule is not None else [criterion.id]
     if definition.assignment is not None:
         names.append(definition.assignment.item)
-    return inputs_fingerprint(subject, sorted(set(names) - (set(BUILT_IN_REFERENCES) - {"consent"})))
+    return inputs_fingerprint(subject, sorted(set(names) - set(BUILT_IN_REFERENCES)))
 
 
 def confirm(ctx: Context, code: str) -> Assessment:

@@ -12,11 +12,13 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
+from coordinator.assignment.enrollment import enroll
 from coordinator.participants.lifecycle import Move, Status
 from coordinator.participants.register import Registration, register
 from coordinator.participants.status import change_status
 from coordinator.workspace import Workspace
 from tests.consenting import sign_all
+from tests.enrolling import make_eligible, on_day
 from ui.app import prepare_application
 from ui.main_window import MainWindow
 
@@ -53,32 +55,39 @@ def qt_settings(qapp: QApplication, tmp_path: Path) -> Path:
 def collect_windows() -> Iterator[None]:
     """Free the test's closed windows now, between tests, rather than when the garbage collector happens
     to run in the middle of a later test's paint event (which crashes Qt). Collected before the test too: the
-    windows of the test before are closed by qtbot after this fixture's teardown has run."""
+    windows of the test before are closed by qtbot after this fixture's teardown has run. In between, the
+    automatic collector is off: a window that only a reference cycle keeps (a lambda holding its `self`) would
+    otherwise be freed whenever the allocation count happens to trigger it, e.g. while pytest-qt processes the
+    events at the end of a test, in the middle of painting that window's table."""
     gc.collect()
+    gc.disable()
     yield
+    gc.enable()
     gc.collect()
 
 
 @pytest.fixture
 def people(workspace: Workspace) -> dict[str, str]:
-    """Four MILA participants with known names, sites, ages and statuses; first name -> code."""
+    """Four MILA participants with known names, sites, ages and statuses; first name -> code. The two enrolled
+    ones went through the real screening on their enrollment day: consent, values, confirmation, enrollment."""
     ctx = workspace.ctx
     plan = [
-        ("Hervé", "Lefèvre", 1, date(2016, 3, 4), "M", date(2026, 10, 1), Move(Status.enrolled, date(2026, 10, 8),
-                                                                               "AL")),
+        ("Hervé", "Lefèvre", 1, date(2016, 3, 4), "M", date(2026, 10, 1), ("AL", date(2026, 10, 8))),
         ("Chloé", "Martin", 2, date(2019, 5, 10), "F", date(2026, 10, 2), None),
-        ("Léa", "Dubois", 1, date(2012, 1, 20), "F", date(2026, 10, 3), Move(Status.enrolled, date(2026, 10, 10),
-                                                                             "CONTROL")),
+        ("Léa", "Dubois", 1, date(2012, 1, 20), "F", date(2026, 10, 3), ("CONTROL", date(2026, 10, 10))),
         ("Jules", "Moreau", 3, date(2020, 7, 7), "M", date(2026, 10, 4), Move(Status.screen_failure,
                                                                              date(2026, 10, 11))),
     ]
     codes = {}
-    for first, last, site, birth, sex, registered_on, move in plan:
+    for first, last, site, birth, sex, registered_on, step in plan:
         code = register(ctx, Registration("MILA", site, birth, sex, first, last, registered_on)).code
-        if move is not None and move.to is Status.enrolled:
-            sign_all(ctx, code, move.on)
-        if move is not None:
-            change_status(ctx, code, move, "as planned")
+        if isinstance(step, Move):
+            change_status(ctx, code, step, "as planned")
+        elif step is not None:
+            arm, day = step
+            sign_all(on_day(ctx, day), code, day)
+            make_eligible(ctx, code, "MILA", arm, day)
+            enroll(on_day(ctx, day), code, reason="as planned")
         codes[first] = code
     return codes
 

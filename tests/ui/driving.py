@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ui.main_window import MainWindow
@@ -70,3 +71,46 @@ def menu_action(window: MainWindow, menu: str, action: str):
                 if item.text().replace("&", "") == action:
                     return item
     raise LookupError(f"{menu} > {action}")
+
+
+def choose(qtbot, combo, text: str) -> None:
+    """Tab into a combo box, type the first word of an entry, then press Down until it is the one, as a keyboard
+    user does (a space would open the list as a popup, which the offscreen platform cannot show)."""
+    assert combo.findText(text) >= 0, f"{text!r} is not offered: {[combo.itemText(i) for i in range(combo.count())]}"
+    combo.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClicks(combo, text.split(" ")[0])
+    for _step in range(combo.count()):
+        if combo.currentText() == text:
+            break
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+    assert combo.currentText() == text
+
+
+def retype(qtbot, field: QWidget, text: str) -> None:
+    """Select what a field holds and type over it."""
+    qtbot.mouseClick(field, Qt.MouseButton.LeftButton)
+    qtbot.keySequence(field, QKeySequence(QKeySequence.StandardKey.SelectAll))
+    qtbot.keyClicks(field, text)
+
+
+def click_row(qtbot, table, row: int) -> None:
+    """Click the first cell of a table's row (scrolled into view first)."""
+    index = table.model().index(row, 0)
+    table.scrollTo(index)
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(index).center())
+
+
+def open_eligibility(qtbot, page: QWidget) -> QWidget:
+    """Click Eligibility… on a participant page; returns the eligibility page that opens."""
+    from ui.eligibility_page import EligibilityPage
+
+    qtbot.mouseClick(page.eligibility_button, Qt.MouseButton.LeftButton)
+    return wait_for(qtbot, EligibilityPage)
+
+
+def click_button(qtbot, box: QWidget, text: str) -> None:
+    """Click a dialog's button by the text the user reads."""
+    from PySide6.QtWidgets import QAbstractButton
+
+    button = next(b for b in box.findChildren(QAbstractButton) if b.text().replace("&", "") == text)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)

@@ -7,10 +7,23 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QMessageBox
 
+from coordinator.demo_values import demo_values
+from coordinator.eligibility import service as eligibility
 from coordinator.participants.register import Registration, register
 from tests.consenting import sign_all
-from tests.ui.driving import column, history, open_participant, select_study, type_into, wait_for
+from tests.ui.driving import (
+    click_button,
+    column,
+    history,
+    open_eligibility,
+    open_participant,
+    select_study,
+    type_into,
+    wait_for,
+)
+from ui.enroll_dialog import EnrollDialog
 from ui.identity_dialog import IdentityDialog
 from ui.status_dialog import StatusDialog
 
@@ -53,39 +66,44 @@ def change_status(qtbot, page, status: str, on: str | None = None, reason: str =
     return dialog
 
 
-def test_enrolling_without_consent_is_refused_with_what_is_missing(qtbot, people, window):
-    select_study(qtbot, window, "MILA")
-    page = open_participant(qtbot, window, people["Chloé"])
-    dialog = change_status(qtbot, page, "Enrolled", reason="eligible")
-    qtbot.waitUntil(lambda: dialog.messages.label("consent").isVisible())
-    assert "No consent signature is recorded yet" in dialog.messages.label("consent").text()
-    assert dialog.isVisible()
-    dialog.reject()
-
-
-def test_enrolling_changes_the_status_the_history_and_the_counts(qtbot, people, window, workspace):
-    sign_all(workspace.ctx, people["Chloé"], date(2026, 11, 21))
+def test_the_status_dialog_does_not_offer_enrolling(qtbot, people, window):
     select_study(qtbot, window, "MILA")
     page = open_participant(qtbot, window, people["Chloé"])
     qtbot.mouseClick(page.change_status_button, Qt.MouseButton.LeftButton)
     dialog = wait_for(qtbot, StatusDialog)
-    assert [dialog.target.itemText(i) for i in range(dialog.target.count())] == [
-        "Enrolled", "Withdrawn", "Screen failure"]
-    dialog.target.setCurrentIndex(dialog.target.findText("Enrolled"))
-    assert dialog.arm.isVisible()
-    dialog.arm.setCurrentIndex(dialog.arm.findData("CONTROL"))
+    assert [dialog.target.itemText(i) for i in range(dialog.target.count())] == ["Withdrawn", "Screen failure"]
+    assert not hasattr(dialog, "arm")
+    dialog.reject()
+
+
+def test_enrolling_from_the_eligibility_page_changes_the_status_the_history_and_the_counts(qtbot, people, window,
+                                                                                           workspace):
+    code = people["Chloé"]
+    sign_all(workspace.ctx, code, date(2026, 11, 21))
+    eligibility.record(workspace.ctx, code, demo_values("MILA").eligible("CONTROL", date(2026, 11, 21)))
+    select_study(qtbot, window, "MILA")
+    page = open_participant(qtbot, window, code)
+    assert page.eligibility.text() == "Eligible · not confirmed"
+    screening = open_eligibility(qtbot, page)
+    qtbot.mouseClick(screening.confirm_button, Qt.MouseButton.LeftButton)
+    click_button(qtbot, wait_for(qtbot, QMessageBox), "Confirm: eligible")
+    qtbot.waitUntil(lambda: page.eligibility.text().startswith("Eligible · confirmed by tester"))
+    qtbot.mouseClick(screening.enroll_button, Qt.MouseButton.LeftButton)
+    dialog = wait_for(qtbot, EnrollDialog)
     type_into(qtbot, dialog.reason, "eligible, consent signed")
-    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.enroll_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert page.status.text() == "Enrolled since 2026-11-21"
     assert page.arm.text() == "CONTROL – Control"
     top = {line["Field"]: line for line in history(page)[:4]}
     assert top["Status"]["New value"] == "enrolled"
     assert top["Status"]["Reason"] == "eligible, consent signed"
-    assert column(window, "status")[column(window, "code").index(people["Chloé"])] == "Enrolled"
+    assert column(window, "status")[column(window, "code").index(code)] == "Enrolled"
     mila = next(window.studies.topLevelItem(i) for i in range(window.studies.topLevelItemCount())
                 if window.studies.topLevelItem(i).text(0).startswith("MILA"))
     assert mila.text(1) == "3 / 40"
+    arms = {mila.child(i).text(0): mila.child(i).text(1) for i in range(mila.childCount())}
+    assert arms == {"AL – Acute leukemia": "1 / –", "CONTROL – Control": "2 / –"}
 
 
 def test_a_refused_status_change_is_explained_beside_the_date(qtbot, people, window):
@@ -111,20 +129,16 @@ def test_a_final_status_cannot_be_changed(qtbot, people, window):
     assert "final" in page.change_status_button.toolTip()
 
 
-def test_enrolling_in_a_randomized_study_explains_the_allocation_list(qtbot, workspace, window):
+def test_a_randomized_study_is_enrolled_from_the_eligibility_page_only(qtbot, workspace, window):
     code = register(workspace.ctx, Registration("ELIT-AML01", 1, date(1980, 5, 1), "F", "Anne", "Roux")).code
     select_study(qtbot, window, "ELIT-AML01")
     page = open_participant(qtbot, window, code)
     qtbot.mouseClick(page.change_status_button, Qt.MouseButton.LeftButton)
     dialog = wait_for(qtbot, StatusDialog)
-    dialog.target.setCurrentIndex(dialog.target.findText("Enrolled"))
-    assert dialog.allocation_note.isVisible()
-    assert "ELIT-AML01 is randomized: the arm comes from its sealed allocation list" in dialog.allocation_note.text()
-    assert not dialog.arm.isVisible()
-    assert not dialog.apply_button.isEnabled()
+    assert dialog.target.findText("Enrolled") == -1
     dialog.target.setCurrentIndex(dialog.target.findText("Screen failure"))
-    assert not dialog.allocation_note.isVisible()
     assert dialog.apply_button.isEnabled()
+    dialog.reject()
 
 
 def test_correcting_the_identity_needs_a_reason_and_is_audited(qtbot, people, window):
