@@ -12,10 +12,8 @@ from coordinator.consent.rules import Role
 from coordinator.context import Context
 from coordinator.demo_values import demo_values
 from coordinator.eligibility import service as eligibility
-from coordinator.participants.lifecycle import Move, Status
 from coordinator.participants.queries import ParticipantQuery, find_ids
 from coordinator.participants.register import ContactInput, Registration, register
-from coordinator.participants.status import change_status
 from coordinator.studies import catalogue
 
 NAMES = {
@@ -128,7 +126,6 @@ def _move(ctx: Context, code: str, study: str, arms: list, index: int, enrolled:
             left = min(today, step + timedelta(days=30))
             consent.withdraw(ctx, code, left, "holder1" if Role.holder1 in signed else "participant",
                              ["follow_up"])
-            change_status(ctx, code, Move(Status.withdrawn, left), "Family withdrew consent")
     elif screen_failure and index == enrolled:
         eligibility.record(then, code, values.eligible(arm, step))
         eligibility.record(then, code, values.failure(step), reason="Corrected from the source document")

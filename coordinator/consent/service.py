@@ -26,7 +26,9 @@ from coordinator.context import Context
 from coordinator.errors import InputError, RuleViolation
 from coordinator.i18n import _
 from coordinator.participants.age import age_in_years
+from coordinator.participants.lifecycle import Move, Status
 from coordinator.participants.queries import participant_id
+from coordinator.participants.status import apply_move
 from coordinator.storage_errors import environment_errors
 from coordinator.studies.catalogue import current_definitions
 from coordinator.studies.schema import ConsentDocument, StudyDefinition
@@ -287,7 +289,8 @@ def _exemption(given: SignatureInput) -> Exemption | None:
 
 
 def withdraw(ctx: Context, code: str, on: str | date, by: str, scopes: list[str]) -> ConsentStatus:
-    """Record a withdrawal of consent by the participant or a signer, with its scope."""
+    """Record a withdrawal of consent by the participant or a signer, with its scope. Stopping follow-up also
+    withdraws the participant from the study (status withdrawn) on that date."""
     withdrawn_on = parse_date(on, "date", _("Withdrawal date"))
     who = _parse_role(by)
     chosen = _parse_scopes(scopes)
@@ -307,7 +310,16 @@ def withdraw(ctx: Context, code: str, on: str | date, by: str, scopes: list[str]
             "withdrawn_on": withdrawn_on.isoformat(), "by_role": who.value,
             "stop_follow_up": Scope.follow_up in chosen, "stop_data_use": Scope.data_use in chosen,
             "destroy_samples": Scope.samples in chosen}, study=subject.study, subject=subject.code)
+        if Scope.follow_up in chosen:
+            _end_follow_up(work, subject, withdrawn_on)
         return _status(work.connection, subject, ctx.today())
+
+
+def _end_follow_up(work: UnitOfWork, subject: Subject, on: date) -> None:
+    """Consent withdrawn for follow-up ends the participant's course in the study, in the same transaction."""
+    status = Status(work.read(select(P.c.status).where(P.c.id == subject.id)).scalar_one())
+    if not status.is_final:
+        apply_move(work, subject.id, Move(Status.withdrawn, on), _("Consent withdrawn: follow-up stopped"))
 
 
 def _parse_scopes(scopes: list[str]) -> frozenset[Scope]:

@@ -498,7 +498,7 @@ def test_enrolling_an_unconsented_participant(run, ctx):
 
     sign_all(ctx, child, TODAY)
     ok(run, "eligibility", "confirm", child)
-    ok(run, "consent", "withdraw", child, "--scope", "follow_up", "--date", TODAY.isoformat(), "--by", "holder1")
+    ok(run, "consent", "withdraw", child, "--scope", "data_use", "--date", TODAY.isoformat(), "--by", "holder1")
     before = snapshot(run, child)
     err = refused(run, "enroll", child)
     assert f"Enrollment of {child} is refused" in err

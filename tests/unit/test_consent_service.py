@@ -15,7 +15,8 @@ from coordinator.consent import todo
 from coordinator.consent.service import Action, SignatureInput
 from coordinator.consent.status import Scope, State
 from coordinator.errors import InputError, RuleViolation
-from coordinator.participants.queries import ParticipantQuery, find_ids
+from coordinator.participants.lifecycle import Status
+from coordinator.participants.queries import ParticipantQuery, find_ids, get_participant
 from coordinator.participants.register import Registration, register
 from coordinator.paths import studies_dir
 from coordinator.workspace import open_workspace
@@ -162,6 +163,22 @@ def test_a_withdrawal_gates_what_its_scope_stops(workspace, child, scope, allowe
         else:
             with pytest.raises(RuleViolation, match="Withdrawn on 2026-11-01 by the second holder of parental"):
                 gate(workspace, child, action)
+
+
+@pytest.mark.parametrize(("scopes", "status"), [
+    (["follow_up"], Status.withdrawn),
+    (["data_use", "samples"], Status.enrolled),
+])
+def test_stopping_follow_up_withdraws_the_participant_from_the_study(workspace, child, scopes, status):
+    ctx = workspace.ctx
+    sign_all(ctx, child, date(2026, 10, 2))
+    make_eligible(ctx, child, "MILA", "AL", date(2026, 10, 2))
+    enroll(on_day(ctx, date(2026, 10, 2)), child)
+    consent.withdraw(ctx, child, "2026-11-01", "holder1", scopes)
+    row = get_participant(ctx, child).row
+    assert row.status is status and row.ended_on == (date(2026, 11, 1) if status.is_final else None)
+    moved = [line for line in participant_history(ctx, child) if line.field == "status" and line.new == "withdrawn"]
+    assert [line.reason for line in moved] == (["Consent withdrawn: follow-up stopped"] if status.is_final else [])
 
 
 def test_signing_after_a_withdrawal_needs_a_new_episode(workspace, child):
