@@ -78,6 +78,8 @@ class HistoryModel(NamedColumnsModel):
             return show_utc_stamp(line.at_utc)
         if column == "what":
             table = self._tables.get(line.table, line.table)
+            if line.item:
+                table = f"{table} {line.item}"
             return self._actions.get(line.action, "{table}").format(table=table)
         values = {"who": line.actor, "field": None, "old": line.old, "new": line.new, "reason": line.reason}
         return values[column] or ""

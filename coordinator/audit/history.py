@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import String, and_, cast, select
 
 from coordinator.context import Context
 from coordinator.storage_errors import environment_errors
-from db.tables import AuditEntry
+from db.tables import AuditEntry, ScreeningValue
 
 A = AuditEntry.__table__
+SV = ScreeningValue.__table__
 
 
 @dataclass(frozen=True)
@@ -25,13 +26,15 @@ class AuditLine:
     old: str | None
     new: str | None
     reason: str | None
+    item: str | None = None  # a screening value's item (CREAT, IN04...): its rows name only their record id
 
 
 def participant_history(ctx: Context, code: str, limit: int | None = None) -> list[AuditLine]:
     """Everything recorded about a participant, newest first."""
     statement = (
         select(A.c.id, A.c.at_utc, A.c.actor, A.c.action, A.c.table_name, A.c.record_id, A.c.field,
-               A.c.old_value, A.c.new_value, A.c.reason)
+               A.c.old_value, A.c.new_value, A.c.reason, SV.c.item)
+        .outerjoin(SV, and_(A.c.table_name == SV.name, A.c.record_id == cast(SV.c.id, String)))
         .where(A.c.subject_code == code).order_by(A.c.id.desc())
     )
     if limit:

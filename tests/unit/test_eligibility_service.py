@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from coordinator.assignment.enrollment import enroll
+from coordinator.audit.history import participant_history
 from coordinator.consent import service as consent
 from coordinator.demo_values import demo_values
 from coordinator.eligibility import service as eligibility
@@ -52,6 +53,8 @@ def test_a_recorded_value_decides_its_criterion_and_is_audited(workspace, elit):
         change = connection.execute(select(A.c.old_value, A.c.new_value, A.c.reason, A.c.actor).where(
             (A.c.table_name == "screening_value") & (A.c.field == "value") & (A.c.action == "update"))).one()
     assert tuple(change) == ("1", "2", "grade revised at review", "tester")
+    history = participant_history(ctx, elit)
+    assert [(line.item, line.old, line.new) for line in history if line.action == "update"] == [("AGVHD", "1", "2")]
 
 
 def test_a_correction_needs_a_reason_and_a_bad_entry_keeps_the_others_out(workspace, elit):
