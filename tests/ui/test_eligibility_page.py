@@ -330,7 +330,7 @@ def test_the_risk_group_shows_with_its_rule_version(qtbot, window, workspace, re
 
 def test_after_enrollment_the_criteria_stay_as_they_were_on_the_day(qtbot, people, window, workspace):
     code = people["Hervé"]  # enrolled on 2026-10-08; consent withdrawn since, which would fail IN03 today
-    consent.withdraw(workspace.ctx, code, TODAY, "holder1", ["follow_up"])
+    consent.withdraw(workspace.ctx, code, TODAY, "holder1", ["data_use"])
     participant, page = open_page(qtbot, window, "MILA", code)
     assert re.fullmatch(r"Eligible · confirmed by tester on 2026-10-08 \d\d:\d\d", participant.eligibility.text())
     assert page.situation.text().endswith("· arm AL – Acute leukemia · criteria as on 2026-10-08")

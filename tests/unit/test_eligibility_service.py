@@ -54,7 +54,8 @@ def test_a_recorded_value_decides_its_criterion_and_is_audited(workspace, elit):
             (A.c.table_name == "screening_value") & (A.c.field == "value") & (A.c.action == "update"))).one()
     assert tuple(change) == ("1", "2", "grade revised at review", "tester")
     history = participant_history(ctx, elit)
-    assert [(line.item, line.old, line.new) for line in history if line.action == "update"] == [("AGVHD", "1", "2")]
+    assert [(line.item, line.old, line.new) for line in history if line.field == "value"
+            and line.action == "update"] == [("AGVHD", "1", "2")]
 
 
 def test_a_correction_needs_a_reason_and_a_bad_entry_keeps_the_others_out(workspace, elit):
@@ -130,7 +131,7 @@ def test_withdrawn_consent_refuses_enrollment_after_confirmation(workspace, elit
     ctx = workspace.ctx
     sign_all(ctx, elit, TODAY)
     make_eligible(ctx, elit, "ELIT-AML01", None, TODAY)
-    consent.withdraw(ctx, elit, TODAY, "participant", ["follow_up"])
+    consent.withdraw(ctx, elit, TODAY, "participant", ["data_use"])
     with pytest.raises(RuleViolation, match=r"Enrollment of .* is refused"):
         enroll(ctx, elit)
     assert get_participant(ctx, elit).row.status is Status.screening
