@@ -247,16 +247,17 @@ class EligibilityPage(QDialog):
         yes = box.addButton(answer, QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(yes)
-        box.finished.connect(lambda _result: self._confirm() if box.clickedButton() == yes else None)
+        shown = verdict.decision
+        box.finished.connect(lambda _result: self._confirm(shown) if box.clickedButton() == yes else None)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.confirm_question = box
         box.open()
         return box
 
-    def _confirm(self) -> None:
+    def _confirm(self, shown: Decision | None = None) -> None:
         self.confirm_question = None
         try:
-            assessment = eligibility.confirm(self._ctx, self._code)
+            assessment = eligibility.confirm(self._ctx, self._code, shown)
         except InputError as error:
             self._tell(error.message, ERROR_STYLE)
             return

@@ -43,6 +43,9 @@ def enroll(ctx: Context, code: str, arm: str | None = None, on: str | date | Non
             raise RuleViolation(_("{code} is not in screening ({status}): only a participant in screening can be "
                                   "enrolled.").format(code=subject.code, status=Status(subject.status).label),
                                 field="status")
+        if wanted is not None and subject.definition.design.allocation is Allocation.randomized:
+            raise RuleViolation(_("{study} is randomized: the arm comes from its sealed allocation list, not from a "
+                                  "choice. Enroll without an arm.").format(study=subject.study), field="arm")
         _gates(work, subject, day)
         chosen, stratum = _arm(work, subject, wanted)
         apply_move(work, subject.id, Move(Status.enrolled, day, chosen), clean_text(reason) or _("Enrolled"))
@@ -69,9 +72,6 @@ def _arm(work: UnitOfWork, subject: Subject, wanted: str | None) -> tuple[str, s
         raise InputError(_("Unknown arm {arm}. Arms of {study}: {known}.").format(
             arm=wanted, study=subject.study, known=", ".join(a.code for a in definition.arms)), field="arm")
     if definition.design.allocation is Allocation.randomized:
-        if wanted is not None:
-            raise RuleViolation(_("{study} is randomized: the arm comes from its sealed allocation list, not from a "
-                                  "choice. Enroll without an arm.").format(study=subject.study), field="arm")
         stratum = allocation.stratum_for(definition, subject.site, {
             name: observed.value for name, observed in subject.facts.values.items()})
         return allocation.reveal(work, subject.study_id, subject.study, subject.id, subject.code, stratum), stratum

@@ -143,7 +143,8 @@ def _print_assessment(options: argparse.Namespace, found: eligibility.Assessment
 
 
 def confirm(options: argparse.Namespace) -> None:
-    found = eligibility.confirm(_ctx(options), options.code)
+    expected = Decision(options.expect.replace("-", " ")) if options.expect else None
+    found = eligibility.confirm(_ctx(options), options.code, expected)
     confirmation = found.confirmation
     assert confirmation is not None  # confirm() has just stored one
     failing = [r for r in found.results if r.criterion.id in confirmation.criteria_not_met]
@@ -194,8 +195,11 @@ def add_eligibility_parsers(group: argparse.ArgumentParser, common: argparse.Arg
 
     action("check", check, _("show every criterion (met, not met, missing, not applicable), the verdict and the "
                              "investigator's confirmation"))
-    action("confirm", confirm, _("the investigator confirms the verdict; not eligible ends screening "
-                                 "(screen failure, with the criteria)"))
+    confirming = action("confirm", confirm, _("the investigator confirms the verdict; not eligible ends screening "
+                                              "(screen failure, with the criteria)"))
+    confirming.add_argument("--expect", choices=[d.value.replace(" ", "-") for d in (Decision.eligible,
+                                                                                      Decision.not_eligible)],
+                            help=_("the verdict you read with 'check': refused if the values changed it since"))
 
 
 # --- enroll, risk, screening-log ---------------------------------------------------------------------------------

@@ -89,7 +89,7 @@ class ConsentStatus:
     state: State
     missing: list[str] = field(default_factory=list)  # sentences, for incomplete and re-consent due
     reason: str | None = None  # why re-consent is due, or who withdrew
-    since: date | None = None  # withdrawn: the withdrawal date; complete: the date of the last signature
+    since: date | None = None  # withdrawn: the withdrawal date; complete: the first day it was complete
     scopes: frozenset[Scope] = frozenset()
 
     @property
@@ -140,7 +140,9 @@ def consent_status(rule: JurisdictionRule, plan: ConsentPlan, birth: date, on: d
         return ConsentStatus(State.not_started)
     missing = missing_items(rule, plan, birth, on, given)
     if not missing:
-        return ConsentStatus(State.complete, since=max(s.signed_on for s in given))
+        since = next(day for day in sorted({s.signed_on for s in given})
+                     if not missing_items(rule, plan, birth, day, given))
+        return ConsentStatus(State.complete, since=since)
     last = max(s.signed_on for s in given)
     if missing_items(rule, plan, birth, last, given):
         return ConsentStatus(State.incomplete, missing)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -144,8 +145,16 @@ def _measured_on(text: str | date | None, facts: Facts, today: date) -> date | N
 
 
 def _number(text: str, label: str, field: str) -> float:
+    compact = text.replace(" ", "")
+    if "," in compact and "." in compact:
+        raise InputError(_("{label}: write \"{text}\" without the thousands separator: {plain}.").format(
+            label=label, text=text, plain=compact.replace(",", "")), field=field)
+    if re.fullmatch(r"-?[1-9]\d{0,2}(,\d{3})+", compact):
+        raise InputError(_("{label}: \"{text}\" could be read two ways: write {plain} or {decimal}.").format(
+            label=label, text=text, plain=compact.replace(",", ""), decimal=compact.replace(",", ".", 1)),
+            field=field)
     try:
-        number = float(text.replace(",", ".").replace(" ", ""))
+        number = float(compact.replace(",", "."))
     except ValueError:
         raise InputError(_("{label}: \"{text}\" is not a number.").format(label=label, text=text),
                          field=field) from None

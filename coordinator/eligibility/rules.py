@@ -196,8 +196,15 @@ _OPERATORS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥"}
 
 
 def _in_unit(item: Item, observed: Observation, unit: str) -> float:
-    value = float(observed.value)
     given = observed.unit or item.unit or ""
+    try:
+        value = float(observed.value)
+    except ValueError:
+        raise _Missing(_("{label} was recorded as {value}, which the study file no longer reads as a number: record "
+                         "it again").format(label=item.label, value=observed.value)) from None
+    if not item.accepts(given):
+        raise _Missing(_("{label} was recorded in {unit}, a unit the study file no longer accepts: record it "
+                         "again").format(label=item.label, unit=given))
     if unit == ULN:
         if given == ULN:
             return value

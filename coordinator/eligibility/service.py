@@ -141,8 +141,9 @@ def fingerprint(subject: Subject) -> str:
     return inputs_fingerprint(subject, sorted(set(names) - set(BUILT_IN_REFERENCES)))
 
 
-def confirm(ctx: Context, code: str) -> Assessment:
-    """The investigator confirms the verdict. Not eligible ends the screening (screen failure, with the criteria)."""
+def confirm(ctx: Context, code: str, expected: Decision | None = None) -> Assessment:
+    """The investigator confirms the verdict. Not eligible ends the screening (screen failure, with the criteria).
+    `expected` is the verdict the investigator was shown: refused if the values changed it in the meantime."""
     today = ctx.today()
     with UnitOfWork(ctx) as work:
         subject = load_subject(work.connection, code, today)
@@ -158,6 +159,10 @@ def confirm(ctx: Context, code: str) -> Assessment:
         if found.decision is Decision.incomplete:
             raise RuleViolation(_("Eligibility cannot be confirmed while criteria are missing: {missing}.").format(
                 missing=", ".join(found.missing)), field="criterion")
+        if expected is not None and found.decision is not expected:
+            raise RuleViolation(_("The values changed since the verdict was shown: it is now {decision}. Look at the "
+                                  "criteria again before confirming.").format(decision=found.decision.label),
+                                field="criterion")
         work.insert(EligibilityConfirmation, {
             "participant_id": subject.id, "confirmed_at": work.stamp, "confirmed_by": work.actor,
             "verdict": found.decision.value, "criteria_not_met": " ".join(found.failing),
@@ -182,6 +187,10 @@ def require_eligibility(connection: Connection, subject: Subject) -> None:
         raise RuleViolation(_("{code} cannot be enrolled: values changed after eligibility was confirmed on "
                               "{at}; confirm it again.").format(code=subject.code, at=confirmation.at[:10]),
                             field="eligibility")
+    if subject.facts.assessed_on.isoformat() < confirmation.at[:10]:
+        raise RuleViolation(_("{code} cannot be enrolled on {date}, before eligibility was confirmed ({at}).").format(
+            code=subject.code, date=subject.facts.assessed_on.isoformat(), at=confirmation.at[:10]),
+            field="date")
     if current.verdict.decision is not Decision.eligible:
         reasons = [r for r in current.results if r.ok is not True and r.criterion.stage == ENROLLMENT]
         raise RuleViolation(_("{code} cannot be enrolled on {date}: {reasons}.").format(

@@ -219,9 +219,9 @@ class ArmByValue(Strict):
 class Randomization(Strict):
     """Stratified permuted blocks with randomly varied sizes; each size a multiple of the ratio's sum."""
 
-    block_sizes: list[int] = Field(min_length=1)
+    block_sizes: list[Annotated[int, Field(ge=1, le=100)]] = Field(min_length=1)
     strata: list[str] = []  # "site" or choice items
-    list_length: int = Field(default=200, ge=1)  # allocations generated per stratum at setup
+    list_length: int = Field(default=200, ge=1, le=10000)  # allocations generated per stratum at setup
 
 
 class RiskGroup(Strict):

@@ -163,3 +163,59 @@ def test_recording_the_same_value_again_changes_nothing(workspace, elit):
     audited = count(workspace, AuditEntry)
     eligibility.record(ctx, elit, [ValueInput("DONOR", "mud", source="Transplant record")])
     assert count(workspace, AuditEntry) == audited
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    ("1,250", "could be read two ways: write 1250 or 1.250"),
+    ("1,250.5", "without the thousands separator: 1250.5"),
+])
+def test_a_number_with_a_thousands_comma_is_refused_not_guessed(workspace, elit, typed, message):
+    with pytest.raises(InputError, match=message):
+        eligibility.record(workspace.ctx, elit, [ValueInput("AGVHD", typed)])
+    assert count(workspace, ScreeningValue) == 0
+
+
+def test_a_confirmation_is_refused_when_the_verdict_changed_since_it_was_shown(workspace, elit):
+    ctx = workspace.ctx
+    sign_all(ctx, elit, TODAY)
+    eligibility.record(ctx, elit, demo_values("ELIT-AML01").eligible(None, TODAY))
+    eligibility.record(ctx, elit, [ValueInput("AGVHD", "3")], reason="another user's correction")
+    with pytest.raises(RuleViolation, match="it is now Not eligible"):
+        eligibility.confirm(ctx, elit, Decision.eligible)
+    assert count(workspace, EligibilityConfirmation) == 0
+    assert get_participant(ctx, elit).row.status is Status.screening
+
+
+def test_the_age_at_consent_is_taken_when_consent_became_complete_not_at_a_later_optional_signature(workspace):
+    ctx = workspace.ctx
+    code = register(ctx, Registration("MILA", 1, "2010-11-21", "F", registered_on="2026-11-01")).code
+    sign_all(ctx, code, date(2026, 11, 20))  # both holders and the investigator: complete at 15
+    before = state_of(eligibility.assessment(ctx, code), "IN03")
+    consent.sign(ctx, code, consent.SignatureInput("assent", "Chloé Martin", date(2026, 11, 21), assent="given"))
+    after = eligibility.assessment(ctx, code)
+    assert before is State.met and state_of(after, "IN03") is State.met
+    assert "2026-11-20" in next(r.reason for r in after.results if r.criterion.id == "IN03")
+
+
+def test_an_arm_chosen_for_a_randomized_study_is_refused_first(workspace, elit):
+    with pytest.raises(RuleViolation, match=r"^ELIT-AML01 is randomized"):
+        enroll(workspace.ctx, elit, arm="A-DLI")
+
+
+def test_enrollment_cannot_be_dated_before_the_confirmation(workspace, elit):
+    ctx = workspace.ctx
+    sign_all(ctx, elit, date(2026, 11, 10))
+    make_eligible(ctx, elit, "ELIT-AML01", None, TODAY)
+    with pytest.raises(RuleViolation, match="before eligibility was confirmed"):
+        enroll(ctx, elit, on="2026-11-20")
+    assert get_participant(ctx, elit).row.status is Status.screening
+
+
+def test_a_value_in_a_unit_the_study_file_no_longer_accepts_is_missing_not_a_crash(workspace):
+    from coordinator.eligibility.rules import Facts, Observation, evaluate
+    from coordinator.studies.rule_schema import Comparison, Item, ItemKind, ValueRule
+    item = Item(id="BILDIR", label="Direct bilirubin", kind=ItemKind.number, unit="mg/dL")
+    facts = Facts(date(2015, 1, 1), "F", TODAY, None, {"BILDIR": Observation("5", "µmol/L", measured_on=TODAY)},
+                  {"BILDIR": item})
+    outcome = evaluate(ValueRule(value=Comparison(item="BILDIR", op="<", limit=3, unit="mg/dL")), facts)
+    assert outcome.state is State.missing and "no longer accepts" in outcome.reason

@@ -86,6 +86,15 @@ def test_a_randomized_design_needs_a_ratio_per_arm(study_folder):
     assert "allocation_ratio with one whole number per arm" in problem.reason
 
 
+@pytest.mark.parametrize("sizes", ["[0, 4]", "[-2]"])
+def test_a_block_size_below_one_is_refused_when_the_file_loads(study_folder, sizes):
+    _replace(study_folder, "ELIT-AML01.yaml", "block_sizes: [2, 4]", f"block_sizes: {sizes}")
+    loaded = load_directory(study_folder)
+    [problem] = loaded.problems
+    assert problem.file == "ELIT-AML01.yaml" and problem.field.startswith("randomization, block_sizes")
+    assert "ELIT-AML01" not in loaded.studies
+
+
 def test_a_changed_file_makes_a_new_version_and_participants_keep_theirs(study_folder, db_file, clock):
     first = open_workspace(str(db_file), actor="t", studies=study_folder, clock=clock)
     assert sorted(code for code, version in first.new_versions) == FIVE
