@@ -348,6 +348,15 @@ def require_consent(connection: Connection, code: str, on: date, action: Action)
         action=_(action.value).capitalize(), code=subject.code, details=current.explanation), field="consent")
 
 
+def require_not_stopped(connection: Connection, code: str, on: date, action: Action) -> None:
+    """The gate of work that may precede consent (screening values): refused only once a withdrawal stops it."""
+    subject = _subject(connection, code)
+    current = _status(connection, subject, on)
+    if current.state is State.withdrawn and _STOPPED_BY.get(action) in current.scopes:
+        raise RuleViolation(_("{action} of {code} is refused: {details}.").format(
+            action=_(action.value).capitalize(), code=subject.code, details=current.explanation), field="consent")
+
+
 def completed_on(connection: Connection, code: str, on: date) -> date | None:
     """The day consent became complete (its last signature), or None when it is not complete on `on`."""
     current = _status(connection, _subject(connection, code), on)

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, select
 
 from coordinator.assignment import risk
 from coordinator.audit.writer import UnitOfWork
+from coordinator.consent.service import Action, require_not_stopped
 from coordinator.context import Context
 from coordinator.eligibility.criteria import ENROLLMENT, CriterionResult, Decision, Verdict, assess, verdict
 from coordinator.eligibility.entry import Entry, ValueInput, check_entry, check_windows
@@ -72,6 +73,7 @@ def record(ctx: Context, code: str, entries: list[ValueInput], reason: str | Non
     today = ctx.today()
     with UnitOfWork(ctx) as work:
         subject = load_subject(work.connection, code, today)
+        require_not_stopped(work.connection, subject.code, today, Action.data_use)
         checked = [check_entry(subject.definition, given, subject.facts, today) for given in entries]
         keys = [entry.key for entry in checked]
         repeated = {key for key in keys if keys.count(key) > 1}

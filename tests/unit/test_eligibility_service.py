@@ -219,3 +219,12 @@ def test_a_value_in_a_unit_the_study_file_no_longer_accepts_is_missing_not_a_cra
                   {"BILDIR": item})
     outcome = evaluate(ValueRule(value=Comparison(item="BILDIR", op="<", limit=3, unit="mg/dL")), facts)
     assert outcome.state is State.missing and "no longer accepts" in outcome.reason
+
+
+def test_no_value_is_recorded_once_consent_to_use_data_is_withdrawn(workspace, elit):
+    ctx = workspace.ctx
+    sign_all(ctx, elit, TODAY)
+    consent.withdraw(ctx, elit, TODAY, "participant", ["data_use"])
+    with pytest.raises(RuleViolation, match=r"Data use of .* is refused"):
+        eligibility.record(ctx, elit, [ValueInput("DONOR", "MUD")])
+    assert count(workspace, ScreeningValue) == 0
