@@ -7,8 +7,6 @@ checklist needs the full width for the protocol's wording and the reasons, and t
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,7 +28,6 @@ from coordinator.eligibility.criteria import Decision
 from coordinator.eligibility.service import Assessment
 from coordinator.errors import InputError
 from coordinator.participants.lifecycle import Status
-from coordinator.participants.queries import ParticipantDetail, get_participant
 from ui.criteria_model import COLUMNS, CriteriaModel
 from ui.enroll_dialog import EnrollDialog, enrolled_text
 from ui.formats import show_date
@@ -49,15 +46,6 @@ FIXED_WIDTHS = {"id": 56, "category": 78, "values": 250, "verdict": 126}
 MOST_LINES = 6  # a longer criterion (a table of limits) is elided; its full text is in the tooltip
 
 
-def decided_on(detail: ParticipantDetail) -> date | None:
-    """The day to assess the criteria on: today during screening; once screening is over, the day it ended (the
-    enrollment, or the screen failure), so that a later change (consent withdrawn, a birthday) does not re-decide
-    it. The values recorded since (a later stage, the risk group) are read all the same."""
-    if detail.row.status is Status.screening:
-        return None
-    return detail.row.enrolled_on or detail.status_date
-
-
 class EligibilityPage(QDialog):
     """Signals:
     changed(str): a value, the confirmation or the status changed here; carries the participant's code.
@@ -70,7 +58,6 @@ class EligibilityPage(QDialog):
         self._ctx = ctx
         self._code = code
         self._assessment: Assessment | None = None
-        self._on: date | None = None
         self.confirm_question: QMessageBox | None = None
         self.setWindowTitle(self.tr("Eligibility of {code}").format(code=code))
         self.resize(1100, 720)
@@ -135,8 +122,7 @@ class EligibilityPage(QDialog):
         table.clicked.connect(lambda index: self._on_row(index, index))  # the current row, clicked again
 
     def reload(self) -> None:
-        self._on = decided_on(get_participant(self._ctx, self._code))
-        self._show(eligibility.assessment(self._ctx, self._code, self._on))
+        self._show(eligibility.assessment(self._ctx, self._code))
 
     def _show(self, assessment: Assessment) -> None:
         self._assessment = assessment
@@ -149,7 +135,8 @@ class EligibilityPage(QDialog):
             f"{subject.study} – {definition.title}",
             self.tr("{status} since {date}").format(status=status.label, date=show_date(subject.status_date)),
             self.tr("arm {arm}").format(arm=f"{arm.code} – {arm.label}") if arm else "",
-            self.tr("criteria as on {date}").format(date=show_date(self._on)) if self._on else "") if part))
+            self.tr("criteria as on {date}").format(date=show_date(assessment.decided_on))
+            if assessment.decided_on else "") if part))
         self.banner.show_assessment(assessment)
         self.risk.show_assessment(assessment)
         selected = self._selected_criterion()
@@ -213,10 +200,7 @@ class EligibilityPage(QDialog):
             self.entry.messages.show(error)
             return
         recorded = self.entry.current()
-        if self._on is None:
-            self._show(assessment)
-        else:
-            self.reload()
+        self._show(assessment)
         self._tell(self.tr("Recorded: {what}.").format(
             what=recorded.item.label if recorded and recorded.item else given.target))
         self._on_row(self.table.currentIndex(), QModelIndex())  # on to what the criterion still needs

@@ -24,7 +24,7 @@ from coordinator.eligibility import service as eligibility
 from coordinator.participants.queries import ContactRow, get_participant
 from ui.consent_dialog import ConsentDialog
 from ui.criteria_model import decision_text
-from ui.eligibility_page import EligibilityPage, decided_on
+from ui.eligibility_page import EligibilityPage
 from ui.formats import show_date, show_utc_stamp
 from ui.forms import WARNING_STYLE, heading_label, value_label
 from ui.history_model import HistoryModel
@@ -153,7 +153,7 @@ class ParticipantPage(QDialog):
 
     def _eligibility_summary(self) -> str:
         """The verdict and whether an investigator confirmed it, in one line; the details are one click away."""
-        current = eligibility.assessment(self._ctx, self._code, decided_on(self._detail))
+        current = eligibility.assessment(self._ctx, self._code)
         if current.subject.definition.eligibility is None:
             return self.tr("no criteria in the study file")
         confirmation = current.confirmation

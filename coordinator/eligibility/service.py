@@ -18,13 +18,15 @@ from coordinator.eligibility.rules import Observation
 from coordinator.errors import InputError, RuleViolation
 from coordinator.i18n import _
 from coordinator.participants.lifecycle import Move, Status
+from coordinator.participants.queries import participant_id
 from coordinator.participants.status import apply_move
 from coordinator.storage_errors import environment_errors
 from coordinator.studies.rule_schema import BUILT_IN_REFERENCES, Item, rule_items
 from coordinator.values import clean_text
-from db.tables import EligibilityConfirmation, ScreeningValue
+from db.tables import EligibilityConfirmation, Participant, ScreeningValue
 
 SV = ScreeningValue.__table__
+P = Participant.__table__
 EC = EligibilityConfirmation.__table__
 
 
@@ -57,6 +59,12 @@ class Assessment:
     @property
     def code(self) -> str:
         return self.subject.code
+
+    @property
+    def decided_on(self) -> date | None:
+        """The day screening ended, which the criteria are shown as on; None during screening."""
+        subject = self.subject
+        return None if Status(subject.status) is Status.screening else subject.facts.assessed_on
 
     @property
     def stages(self) -> list[str]:
@@ -105,9 +113,20 @@ def _store(work: UnitOfWork, subject: Subject, entry: Entry, reason: str | None,
 
 
 def assessment(ctx: Context, code: str, on: date | None = None) -> Assessment:
-    """The criteria as they stand on a date (today by default)."""
+    """The criteria as they stand on a date. By default today during screening; once screening is over, the day
+    it ended (enrollment, screen failure...), so that a later change (consent withdrawn, a lab's window passing, a
+    birthday) does not re-decide it. Values recorded since (a later stage, the risk group) are read all the same."""
     with environment_errors(), ctx.engine.connect() as connection:
-        return _assessment(connection, load_subject(connection, code, on or ctx.today()))
+        return _assessment(connection, load_subject(connection, code, on or _decided_on(connection, code)
+                                                    or ctx.today()))
+
+
+def _decided_on(connection: Connection, code: str) -> date | None:
+    row = connection.execute(select(P.c.status, P.c.enrolled_on, P.c.status_date).where(
+        P.c.id == participant_id(connection, code))).one()
+    if Status(row.status) is Status.screening:
+        return None
+    return date.fromisoformat(row.enrolled_on or row.status_date)
 
 
 def _assessment(connection: Connection, subject: Subject) -> Assessment:

@@ -20,7 +20,7 @@ from coordinator.participants.queries import get_participant
 from coordinator.participants.register import Registration, register
 from db.tables import Allocation, AuditEntry, EligibilityConfirmation, ScreeningValue
 from tests.consenting import sign_all
-from tests.enrolling import make_eligible, on_day
+from tests.enrolling import enroll_on, make_eligible, on_day
 
 A = AuditEntry.__table__
 TODAY = date(2026, 11, 21)
@@ -228,3 +228,13 @@ def test_no_value_is_recorded_once_consent_to_use_data_is_withdrawn(workspace, e
     with pytest.raises(RuleViolation, match=r"Data use of .* is refused"):
         eligibility.record(ctx, elit, [ValueInput("DONOR", "MUD")])
     assert count(workspace, ScreeningValue) == 0
+
+
+def test_after_enrollment_the_criteria_are_judged_on_the_enrollment_day(workspace):
+    ctx = workspace.ctx
+    code = register(ctx, Registration("MILA", 1, "2016-01-10", "F", registered_on="2026-10-01")).code
+    enroll_on(ctx, code, "MILA", "AL", date(2026, 10, 5))
+    consent.withdraw(ctx, code, TODAY, "holder1", ["data_use"])  # consent no longer complete today
+    found = eligibility.assessment(ctx, code)
+    assert found.decided_on == date(2026, 10, 5) and found.verdict.decision is Decision.eligible
+    assert eligibility.assessment(ctx, code, TODAY).verdict.decision is Decision.incomplete
