@@ -9,6 +9,7 @@ from coordinator.audit.writer import UnitOfWork
 from coordinator.context import Context
 from coordinator.errors import EnvironmentProblem, InputError
 from coordinator.i18n import _
+from coordinator.security.permissions import Permission
 from coordinator.storage_errors import environment_errors
 from coordinator.values import checked_path
 from db.backup import (
@@ -43,6 +44,7 @@ def _live_file(ctx: Context) -> Path:
 
 def back_up(ctx: Context, target: Path) -> Path:
     """Copy the live database to target (online, consistent), then verify the copy by reopening it."""
+    ctx.require(Permission.BACKUP)
     live = _live_file(ctx)
     target = checked_path(target, "target").expanduser().resolve()
     if target in (live, *side_files(live)):
@@ -55,7 +57,7 @@ def back_up(ctx: Context, target: Path) -> Path:
     except BackupNotValid as error:
         raise EnvironmentProblem(_("The backup could not be verified ({reason}); no backup was kept.").format(
             reason=error)) from error
-    with UnitOfWork(ctx) as work:
+    with UnitOfWork(ctx, Permission.BACKUP) as work:
         work.record_event("database", live.name, _("backup written to {path}").format(path=target))
     return target
 
@@ -67,6 +69,7 @@ def restore(ctx: Context, source: Path) -> Restored:
     opens and checks out replaces the live content. The live content is kept as a safety copy first, and put
     back if anything fails after the replacement.
     """
+    ctx.require(Permission.RESTORE)
     live = _live_file(ctx)
     source = checked_path(source, "source").expanduser().resolve()
     if not source.is_file():
@@ -86,7 +89,7 @@ def restore(ctx: Context, source: Path) -> Restored:
             ctx.engine.dispose()
             try:
                 restore_sqlite(staging, live)
-                with UnitOfWork(ctx) as work:
+                with UnitOfWork(ctx, Permission.RESTORE) as work:
                     work.record_event("database", live.name, _(
                         "restored from {source}; the previous content is kept in {safety}").format(
                             source=source, safety=safety))

@@ -40,7 +40,9 @@ def has_participants(ctx: Context) -> bool:
 
 
 def load_demo(ctx: Context, seed: int = 20261121) -> int:
-    """Register and move demo participants; returns how many were registered. Does nothing twice."""
+    """Register and move demo participants, as the program; returns how many were registered. Does nothing
+    twice."""
+    ctx = ctx.as_program()
     if has_participants(ctx):
         return 0
     chance = random.Random(seed)

@@ -29,3 +29,7 @@ class RuleViolation(InputError):
 
 class EnvironmentProblem(CoordinatorError):
     """The machine is in the way (disk full, file locked, read-only folder, not a database): not a bug."""
+
+
+class NotPermitted(CoordinatorError):
+    """Who is acting may not do this: not signed in, wrong password, locked, or a role without the right."""

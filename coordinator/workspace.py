@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from coordinator.assignment import allocation
-from coordinator.context import Context, operating_system_user
+from coordinator.context import Context
 from coordinator.errors import EnvironmentProblem, InputError
 from coordinator.i18n import _
 from coordinator.paths import studies_dir
@@ -50,9 +50,9 @@ def resolve_url(url_or_path: str | None) -> str:
 
 
 def open_workspace(
-    url_or_path: str | None = None, *, actor: str | None = None, studies: Path | None = None,
-    clock: Callable[[], datetime] | None = None,
+    url_or_path: str | None = None, *, studies: Path | None = None, clock: Callable[[], datetime] | None = None,
 ) -> Workspace:
+    """Open, migrate and load the study files, as the program; nobody is signed in yet."""
     url = resolve_url(url_or_path)
     try:
         path = sqlite_path(url)
@@ -66,7 +66,7 @@ def open_workspace(
     except ImportError as error:
         raise InputError(_("The database address {url} needs the Python driver {driver}, which is not "
                            "installed.").format(url=url, driver=error.name), field="db") from error
-    ctx = Context(engine, url, actor or operating_system_user())
+    ctx = Context(engine, url)
     if clock is not None:
         ctx.clock = clock
     try:
@@ -88,8 +88,9 @@ def open_workspace(
         engine.dispose()
         raise
     loaded = load_directory(studies or studies_dir())
-    added = catalogue.sync(ctx, loaded)
-    allocation.ensure_lists(ctx)  # sealed before any participant of a newly randomized study can be enrolled
+    program = ctx.as_program()
+    added = catalogue.sync(program, loaded)
+    allocation.ensure_lists(program)  # sealed before any participant of a newly randomized study can be enrolled
     return Workspace(ctx, created, migration, loaded.problems, added)
 
 

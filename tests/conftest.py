@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
 
 from coordinator.workspace import Workspace, open_workspace
+from tests.accounts import PASSWORD, TESTER, act_as, make_tester
 
 FIXED_NOW = datetime(2026, 11, 21, 10, 30, tzinfo=timezone.utc)
 
@@ -22,6 +24,8 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "data"
     monkeypatch.setenv("COORDINATOR_DATA_DIR", str(folder))
     monkeypatch.delenv("COORDINATOR_DB", raising=False)
+    for variable in ("COORDINATOR_USER", "COORDINATOR_PASSWORD", "COORDINATOR_NEW_PASSWORD"):
+        monkeypatch.delenv(variable, raising=False)
     return folder
 
 
@@ -35,9 +39,34 @@ def clock() -> Callable[[], datetime]:
     return lambda: FIXED_NOW
 
 
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database with the five studies and the tester's account, made once per test process and copied."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    opened = open_workspace(str(path), clock=lambda: FIXED_NOW)
+    make_tester(opened.ctx)
+    opened.ctx.engine.dispose()
+    return path
+
+
 @pytest.fixture
-def workspace(db_file: Path, clock: Callable[[], datetime]) -> Iterator[Workspace]:
-    """A fresh database with the five studies loaded, at a fixed 'now' (2026-11-21)."""
-    opened = open_workspace(str(db_file), actor="tester", clock=clock)
+def tester_db(template_db: Path, db_file: Path) -> Path:
+    """The test's database file: the five studies loaded and the tester's account made."""
+    shutil.copyfile(template_db, db_file)
+    return db_file
+
+
+@pytest.fixture
+def signed_in_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands run as the tester: COORDINATOR_USER and COORDINATOR_PASSWORD, as a script would set them."""
+    monkeypatch.setenv("COORDINATOR_USER", TESTER)
+    monkeypatch.setenv("COORDINATOR_PASSWORD", PASSWORD)
+
+
+@pytest.fixture
+def workspace(tester_db: Path, clock: Callable[[], datetime]) -> Iterator[Workspace]:
+    """A fresh database with the five studies loaded, at a fixed 'now' (2026-11-21), the tester signed in."""
+    opened = open_workspace(str(tester_db), clock=clock)
+    act_as(opened.ctx, TESTER)
     yield opened
     opened.ctx.engine.dispose()

@@ -77,7 +77,9 @@ class BackupActions(QObject):
 
         def work() -> tuple[backup.Restored, Workspace]:
             restored = backup.restore(ctx, Path(chosen))
-            return restored, open_workspace(ctx.url, actor=ctx.actor, clock=ctx.clock)
+            reopened = open_workspace(ctx.url, clock=ctx.clock)
+            reopened.ctx.user = ctx.user  # still signed in; each write re-reads the account in the restored data
+            return restored, reopened
 
         self._set_busy(True)
         run_task(self._window, self.tr("Restoring the backup…"), work, self._restored, self._restore_failed)

@@ -20,6 +20,7 @@ from coordinator.audit.writer import UnitOfWork
 from coordinator.context import Context
 from coordinator.errors import RuleViolation
 from coordinator.i18n import _
+from coordinator.security.permissions import Permission
 from coordinator.storage_errors import environment_errors
 from coordinator.studies import catalogue
 from coordinator.studies.schema import Allocation as DesignAllocation
@@ -95,7 +96,7 @@ def ensure_lists(ctx: Context) -> list[str]:
     with environment_errors(), ctx.engine.connect() as connection:
         if not _unlisted(connection):
             return []
-    with UnitOfWork(ctx) as work:
+    with UnitOfWork(ctx, Permission.MAINTAIN) as work:
         # Again under the write lock: a program opened at the same moment may have sealed it in between.
         unlisted = _unlisted(work.connection)
         for study_id, code, definition in unlisted:
@@ -250,6 +251,7 @@ def _require_list(connection: Connection, study_code: str, study_id: int) -> _Se
 def allocation_report(ctx: Context, study_code: str) -> AllocationReport:
     """The list's facts, every allocation used so far and the arm counts per stratum, for the statistician."""
     study = catalogue.current(ctx, study_code)
+    ctx.require(Permission.SEE_ALLOCATION_LIST, study.code)
     with environment_errors(), ctx.engine.connect() as connection:
         sealed = _require_list(connection, study.code, study.id)
         strata = _strata(connection, sealed.id)
@@ -273,6 +275,7 @@ def verify_list(ctx: Context, study_code: str) -> bool:
     """Whether the stored list is the one its seed gives and the one sealed: every allocation, used or not,
     regenerated and compared, and the sealed part's digest recomputed. Says only yes or no."""
     study = catalogue.current(ctx, study_code)
+    ctx.require(Permission.SEE_ALLOCATION_LIST, study.code)
     with environment_errors(), ctx.engine.connect() as connection:
         sealed = _require_list(connection, study.code, study.id)
         stored: dict[str, list[Slot]] = {}

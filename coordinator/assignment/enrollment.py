@@ -16,6 +16,7 @@ from coordinator.errors import InputError, RuleViolation
 from coordinator.i18n import _
 from coordinator.participants.lifecycle import Move, Status
 from coordinator.participants.status import apply_move
+from coordinator.security.permissions import Permission
 from coordinator.studies.schema import Allocation
 from coordinator.values import clean_text, parse_date
 
@@ -37,7 +38,7 @@ def enroll(ctx: Context, code: str, arm: str | None = None, on: str | date | Non
     if day > ctx.today():
         raise InputError(_("The date {date} is in the future.").format(date=day.isoformat()), field="date")
     wanted = arm.strip().upper() if arm and arm.strip() else None
-    with UnitOfWork(ctx) as work:
+    with UnitOfWork(ctx, Permission.RECORD) as work:
         subject = load_subject(work.connection, code, day)
         if Status(subject.status) is not Status.screening:
             raise RuleViolation(_("{code} is not in screening ({status}): only a participant in screening can be "

@@ -14,13 +14,17 @@ from sqlalchemy import Connection, Executable, Result, Table, insert, select, up
 from sqlmodel import SQLModel
 
 from coordinator.context import Context
-from coordinator.errors import InputError
+from coordinator.errors import InputError, NotPermitted
 from coordinator.i18n import _
+from coordinator.security.permissions import Permission, refusal
+from coordinator.security.principals import load_principal
 from coordinator.storage_errors import environment_errors
+from db.audit_chain import HASHED_FIELDS, row_digest
 from db.engine import writer
-from db.tables import AuditEntry
+from db.tables import AuditEntry, AuditSeal
 
 AUDIT = AuditEntry.__table__
+SEAL = AuditSeal.__table__
 
 
 def audit_text(value: object) -> str | None:
@@ -41,12 +45,17 @@ def utc_stamp(moment: datetime) -> str:
 class UnitOfWork:
     """One audited transaction. Use as a context manager; it commits on success and rolls back on error.
 
-    `study` and `subject` tag the audit rows (study short name, participant code) so that a participant's
-    history is one indexed query.
+    `permission` is what the work needs: refused at the start when the signed-in user's roles lack it (on
+    `study` when given), and again for every audit row, on the study the row is tagged with, so no write
+    reaches a study its author has no role on. None: only a signed-in person (changing their own password).
+    `study` and `subject` on the writes tag the audit rows (study short name, participant code) so that a
+    participant's history is one indexed query. The audit rows are chained (db/audit_chain.py).
     """
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, permission: Permission | None, *, study: str | None = None) -> None:
         self._ctx = ctx
+        self._permission = permission
+        self._study = study
         self._transaction: AbstractContextManager[Connection]
         self._connection: Connection
         self._stamp = ""
@@ -56,8 +65,26 @@ class UnitOfWork:
         with environment_errors():
             self._transaction = writer(self._ctx.engine).begin()
             self._connection = self._transaction.__enter__()
+        try:
+            self._check_actor()
+        except BaseException as refused:
+            self._transaction.__exit__(type(refused), refused, refused.__traceback__)
+            raise
         self._stamp = utc_stamp(self._ctx.now())
         return self
+
+    def _check_actor(self) -> None:
+        """The actor's account and roles as they are now (deactivated or revoked since sign-in counts)."""
+        ctx = self._ctx
+        if not ctx.user.program:
+            if not ctx.user.login:
+                raise NotPermitted(refusal(ctx.user, Permission.READ, None))
+            current = load_principal(self._connection, ctx.user.login)
+            if current is None:
+                raise NotPermitted(_("The account {login} is no longer active.").format(login=ctx.user.login))
+            ctx.user = current
+        if self._permission is not None:
+            ctx.require(self._permission, self._study)
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
@@ -130,7 +157,7 @@ class UnitOfWork:
         )
 
     def update(
-        self, model: type[SQLModel], record_id: int, changes: Mapping[str, Any], *, reason: str,
+        self, model: type[SQLModel], record_id: int | str, changes: Mapping[str, Any], *, reason: str,
         study: str | None = None, subject: str | None = None,
     ) -> dict[str, tuple[Any, Any]]:
         """Change saved data: a reason is required; only fields whose value really changes are written."""
@@ -170,9 +197,23 @@ class UnitOfWork:
 
     def _audit(self, rows: Iterable[dict[str, Any]]) -> None:
         """Queue audit rows; they are inserted in one statement, in this transaction, before it reads or commits."""
-        self._pending.extend({"at_utc": self._stamp, "actor": self._ctx.actor, **row} for row in rows)
+        queued = [{"at_utc": self._stamp, "actor": self._ctx.actor, **row} for row in rows]
+        if self._permission is not None:
+            for study in {row["study_code"] for row in queued} - {None}:
+                self._ctx.require(self._permission, study)
+        self._pending.extend(queued)
 
     def _flush_audit(self) -> None:
-        if self._pending:
-            pending, self._pending = self._pending, []
-            self._connection.execute(insert(AUDIT), pending)
+        """Insert the queued rows after the last one the seal names, each with its digest, and move the seal."""
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, []
+        last_id, previous = self._connection.execute(
+            select(SEAL.c.last_id, SEAL.c.last_hash).where(SEAL.c.id == 1).with_for_update()
+        ).one()
+        for number, row in enumerate(pending, start=last_id + 1):
+            row["id"] = number
+            previous = row["row_hash"] = row_digest(previous, [row[name] for name in HASHED_FIELDS])
+        self._connection.execute(insert(AUDIT), pending)
+        self._connection.execute(
+            update(SEAL).where(SEAL.c.id == 1).values(last_id=last_id + len(pending), last_hash=previous))

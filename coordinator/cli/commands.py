@@ -8,15 +8,17 @@ from pathlib import Path
 from coordinator import backup as backups
 from coordinator.audit.history import participant_history
 from coordinator.cli.output import print_json, print_table, warn
+from coordinator.cli.session import NEW_PASSWORD_ENV, secret, signed_in
 from coordinator.consent.service import statuses as consent_statuses
 from coordinator.demo import load_demo
 from coordinator.documents.consent_checklist import blank_checklist, participant_checklist, write_pdf
-from coordinator.errors import InputError
+from coordinator.errors import InputError, RuleViolation
 from coordinator.i18n import _
 from coordinator.participants.lifecycle import parse_status
 from coordinator.participants.queries import ParticipantQuery, get_participant, list_participants
 from coordinator.participants.register import Registration
 from coordinator.participants.register import register as register_participant
+from coordinator.security import accounts
 from coordinator.studies import catalogue
 from coordinator.workspace import Workspace, open_workspace
 
@@ -24,7 +26,7 @@ HISTORY_LINES = 20
 
 
 def _open(options: argparse.Namespace) -> Workspace:
-    return open_workspace(options.db)
+    return signed_in(options)
 
 
 def _report_study_problems(workspace: Workspace) -> None:
@@ -33,16 +35,28 @@ def _report_study_problems(workspace: Workspace) -> None:
 
 
 def init(options: argparse.Namespace) -> None:
-    workspace = _open(options)
+    """Create or upgrade the database; on a database without accounts, --admin creates the administrator."""
+    if options.admin:
+        workspace = open_workspace(options.db)
+        if accounts.has_accounts(workspace.ctx):
+            raise RuleViolation(_("This database already has accounts; an administrator adds users with "
+                                  "'coordinator user add'."), field="admin")
+        password = secret(NEW_PASSWORD_ENV, _("New password for {login}: ").format(login=options.admin), twice=True)
+        accounts.create_first_administrator(workspace.ctx, options.admin, options.name or "", password,
+                                            also_investigator=options.investigator)
+    else:
+        workspace = _open(options)
     _report_study_problems(workspace)
     added = load_demo(workspace.ctx) if options.demo else 0
     if options.json:
         print_json({"database": workspace.ctx.url, "schema": workspace.migration.to_revision,
                     "created": workspace.created, "backup": workspace.migration.backup,
-                    "demo_participants": added})
+                    "administrator": options.admin, "demo_participants": added})
         return
     print(_("Database ready: {url} (schema {schema}).").format(url=workspace.ctx.url,
                                                               schema=workspace.migration.to_revision))
+    if options.admin:
+        print(_("Administrator account {login} created.").format(login=options.admin.strip().lower()))
     if workspace.migration.backup:
         print(_("Upgraded from schema {old}; the previous file is kept as {path}.").format(
             old=workspace.migration.from_revision, path=workspace.migration.backup))

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from coordinator.cli.output import print_json, print_table
+from coordinator.cli.session import signed_in
 from coordinator.consent import service as consent
 from coordinator.consent import todo
 from coordinator.consent.status import ConsentStatus
 from coordinator.i18n import _
-from coordinator.workspace import open_workspace
 
 
 def status_data(result: ConsentStatus) -> dict:
@@ -29,7 +29,7 @@ def _print_status(options: argparse.Namespace, code: str, result: ConsentStatus)
 
 
 def sign(options: argparse.Namespace) -> None:
-    ctx = open_workspace(options.db).ctx
+    ctx = signed_in(options).ctx
     result = consent.sign(ctx, options.code, consent.SignatureInput(
         options.role, options.name, options.date, options.time, options.relationship, options.document,
         options.assent, options.obtained_by, options.witness, options.exception, options.exception_document,
@@ -38,7 +38,7 @@ def sign(options: argparse.Namespace) -> None:
 
 
 def status(options: argparse.Namespace) -> None:
-    ctx = open_workspace(options.db).ctx
+    ctx = signed_in(options).ctx
     result = consent.status(ctx, options.code)
     if not options.json:
         _print_status(options, options.code, result)
@@ -54,13 +54,13 @@ def status(options: argparse.Namespace) -> None:
 
 
 def withdraw(options: argparse.Namespace) -> None:
-    ctx = open_workspace(options.db).ctx
+    ctx = signed_in(options).ctx
     result = consent.withdraw(ctx, options.code, options.date, options.by, options.scope)
     _print_status(options, options.code, result)
 
 
 def due(options: argparse.Namespace) -> None:
-    ctx = open_workspace(options.db).ctx
+    ctx = signed_in(options).ctx
     today = ctx.today()
     found = todo.consent_todo(ctx, today, today + timedelta(days=options.days), study=options.study)
     if options.json:

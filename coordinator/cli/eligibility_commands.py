@@ -10,6 +10,7 @@ from typing import Any
 
 from coordinator.assignment import allocation, enrollment, risk
 from coordinator.cli.output import print_json, print_table
+from coordinator.cli.session import signed_in
 from coordinator.context import Context
 from coordinator.documents import screening_log as screening_log_pdf
 from coordinator.eligibility import service as eligibility
@@ -20,7 +21,6 @@ from coordinator.eligibility.screening_log import screening_log as read_screenin
 from coordinator.errors import InputError
 from coordinator.i18n import _
 from coordinator.participants.lifecycle import Status
-from coordinator.workspace import open_workspace
 
 Command = Callable[[str, Callable[[argparse.Namespace], Any], str], argparse.ArgumentParser]
 
@@ -48,7 +48,7 @@ class ValueGroup(argparse.Action):
 
 
 def _ctx(options: argparse.Namespace) -> Context:
-    return open_workspace(options.db).ctx
+    return signed_in(options).ctx
 
 
 def _utc(stamp: str | None) -> str:

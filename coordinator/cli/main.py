@@ -1,7 +1,8 @@
 """Parse the command line, run one command, and turn every failure into one clear line and an exit code.
 
 Exit codes: 0 success, 1 the environment is in the way (disk, permissions, database version),
-2 bad input, 70 a bug (details in a crash report file).
+2 bad input, 3 refused: not signed in, wrong password, locked account or a role that does not allow it,
+70 a bug (details in a crash report file).
 """
 
 from __future__ import annotations
@@ -10,12 +11,12 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from coordinator.cli import commands, consent_commands, eligibility_commands
+from coordinator.cli import commands, consent_commands, eligibility_commands, user_commands
 from coordinator.crash import write_crash_report
-from coordinator.errors import EnvironmentProblem, InputError
+from coordinator.errors import EnvironmentProblem, InputError, NotPermitted
 from coordinator.i18n import _
 
-EXIT_OK, EXIT_ENVIRONMENT, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 70
+EXIT_OK, EXIT_ENVIRONMENT, EXIT_INPUT, EXIT_REFUSED, EXIT_BUG = 0, 1, 2, 3, 70
 
 
 class UsageError(Exception):
@@ -34,6 +35,9 @@ def _common() -> argparse.ArgumentParser:
     common.add_argument("--db", metavar="URL_OR_FILE", default=argparse.SUPPRESS,
                         help=_("database: an SQLAlchemy URL or an SQLite file (default: COORDINATOR_DB, "
                                "then the file in your data folder)"))
+    common.add_argument("--user", metavar="ID", default=argparse.SUPPRESS,
+                        help=_("your user id (default: COORDINATOR_USER); the password comes from "
+                               "COORDINATOR_PASSWORD or is asked"))
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
                         help=_("print data as JSON"))
     return common
@@ -51,7 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
         found.set_defaults(run=run)
         return found
 
-    init = command("init", commands.init, _("create or upgrade the database"))
+    init = command("init", commands.init, _("create or upgrade the database; the first time, with its administrator"))
+    init.add_argument("--admin", metavar="ID", help=_(
+        "create the first administrator account (password from COORDINATOR_NEW_PASSWORD or asked twice)"))
+    init.add_argument("--name", metavar="FULL_NAME", help=_("the administrator's full name, printed with signatures"))
+    init.add_argument("--investigator", action="store_true", help=_(
+        "the administrator also works as investigator and coordinator on every study"))
     init.add_argument("--demo", action="store_true", help=_("add demo participants if there are none"))
 
     command("studies", commands.studies, _("list the studies with their arms and enrolled/target counts"))
@@ -96,6 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
         "the sealed allocation list of a randomized study: report and verify"))
     eligibility_commands.add_allocation_parsers(allocation, common)
 
+    users = sub.add_parser("user", parents=[common], help=_("accounts, roles and passwords"),
+                           description=_("accounts, roles and passwords"))
+    user_commands.add_parsers(users, common)
+    user_commands.add_settings_arguments(command("settings", user_commands.show_settings, _(
+        "show the sign-in settings (lockout, idle lock); an administrator changes them")))
+
     printing = sub.add_parser("print", parents=[common], help=_("print a document to a PDF file"),
                               description=_("print a document to a PDF file"))
     documents = printing.add_subparsers(dest="document", metavar="DOCUMENT", required=True, parser_class=_Parser)
@@ -124,6 +139,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as error:
         print(f"coordinator: {error.message}", file=sys.stderr)
         return EXIT_INPUT
+    except NotPermitted as error:
+        print(f"coordinator: {error.message}", file=sys.stderr)
+        return EXIT_REFUSED
     except EnvironmentProblem as error:
         print(f"coordinator: {error.message}", file=sys.stderr)
         return EXIT_ENVIRONMENT

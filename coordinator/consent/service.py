@@ -29,6 +29,7 @@ from coordinator.participants.age import age_in_years
 from coordinator.participants.lifecycle import Move, Status
 from coordinator.participants.queries import participant_id
 from coordinator.participants.status import apply_move
+from coordinator.security.permissions import Permission
 from coordinator.storage_errors import environment_errors
 from coordinator.studies.catalogue import current_definitions
 from coordinator.studies.schema import ConsentDocument, StudyDefinition
@@ -196,7 +197,7 @@ def sign(ctx: Context, code: str, given: SignatureInput) -> ConsentStatus:
     signed_time = _parse_time(given.signed_time)
     assent = _parse_assent(role, given.assent)
     exemption = _exemption(given)
-    with UnitOfWork(ctx) as work:
+    with UnitOfWork(ctx, Permission.RECORD) as work:
         subject = _subject(work.connection, code)
         document = _document(subject, signed_on, given.document_version)
         signatures, withdrawals = _facts(work.connection, [subject.id])
@@ -296,7 +297,7 @@ def withdraw(ctx: Context, code: str, on: str | date, by: str, scopes: list[str]
     chosen = _parse_scopes(scopes)
     if withdrawn_on > ctx.today():
         raise InputError(_("The withdrawal date {date} is in the future.").format(date=withdrawn_on), field="date")
-    with UnitOfWork(ctx) as work:
+    with UnitOfWork(ctx, Permission.RECORD) as work:
         subject = _subject(work.connection, code)
         current = _status(work.connection, subject, withdrawn_on)
         if current.state is State.withdrawn:

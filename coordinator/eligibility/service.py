@@ -20,6 +20,7 @@ from coordinator.i18n import _
 from coordinator.participants.lifecycle import Move, Status
 from coordinator.participants.queries import participant_id
 from coordinator.participants.status import apply_move
+from coordinator.security.permissions import Permission
 from coordinator.storage_errors import environment_errors
 from coordinator.studies.rule_schema import BUILT_IN_REFERENCES, Item, rule_items
 from coordinator.values import clean_text
@@ -79,7 +80,7 @@ def record(ctx: Context, code: str, entries: list[ValueInput], reason: str | Non
     if not entries:
         raise InputError(_("Give at least one value to record."), field="value")
     today = ctx.today()
-    with UnitOfWork(ctx) as work:
+    with UnitOfWork(ctx, Permission.RECORD) as work:
         subject = load_subject(work.connection, code, today)
         require_not_stopped(work.connection, subject.code, today, Action.data_use)
         checked = [check_entry(subject.definition, given, subject.facts, today) for given in entries]
@@ -166,7 +167,7 @@ def confirm(ctx: Context, code: str, expected: Decision | None = None) -> Assess
     """The investigator confirms the verdict. Not eligible ends the screening (screen failure, with the criteria).
     `expected` is the verdict the investigator was shown: refused if the values changed it in the meantime."""
     today = ctx.today()
-    with UnitOfWork(ctx) as work:
+    with UnitOfWork(ctx, Permission.CONFIRM_ELIGIBILITY) as work:
         subject = load_subject(work.connection, code, today)
         if subject.definition.eligibility is None:
             raise RuleViolation(_("{study} has no eligibility criteria in its study file.").format(

@@ -13,6 +13,7 @@ from coordinator.errors import InputError
 from coordinator.i18n import _
 from coordinator.participants.age import age_in_years
 from coordinator.participants.lifecycle import Status
+from coordinator.security.permissions import Permission
 from coordinator.studies import catalogue
 from coordinator.studies.catalogue import StudyRef
 from coordinator.values import clean_text, parse_date, parse_sex, search_key
@@ -111,7 +112,7 @@ def age_warnings(study: StudyRef, birth: date, on: date) -> list[str]:
 
 def register(ctx: Context, registration: Registration) -> Registered:
     checked = check(ctx, registration)
-    with UnitOfWork(ctx) as work:
+    with UnitOfWork(ctx, Permission.RECORD, study=checked.study.code) as work:
         code = _write(work, checked, {})
     return Registered(code, checked.warnings)
 
@@ -126,7 +127,7 @@ def register_many(ctx: Context, registrations: list[Registration]) -> list[Regis
             studies[code] = catalogue.current(ctx, code)
         checked.append(_check(ctx, registration, studies[code]))
     sequences: dict[tuple[int, int], int] = {}
-    with UnitOfWork(ctx) as work:
+    with UnitOfWork(ctx, Permission.RECORD) as work:
         codes = [_write(work, one, sequences) for one in checked]
     return [Registered(code, one.warnings) for code, one in zip(codes, checked, strict=True)]
 

@@ -12,6 +12,7 @@ from coordinator.errors import InputError, RuleViolation
 from coordinator.i18n import _
 from coordinator.participants.lifecycle import Move, Status, check_move
 from coordinator.participants.queries import participant_id
+from coordinator.security.permissions import Permission
 from coordinator.studies.catalogue import definition_of_version
 from coordinator.values import clean_text, parse_date, parse_sex, search_key
 from db.tables import Identity, Participant, Study
@@ -27,7 +28,7 @@ def change_status(ctx: Context, code: str, move: Move, reason: str | None = None
     if move.to is Status.enrolled:
         raise RuleViolation(_("Enroll the participant with Enroll: it checks eligibility and consent and takes the "
                               "arm from the study design."), field="status")
-    with UnitOfWork(ctx) as work:
+    with UnitOfWork(ctx, Permission.RECORD) as work:
         apply_move(work, participant_id(work.connection, code), move, reason)
 
 
@@ -71,7 +72,7 @@ def correct_identity(ctx: Context, code: str, changes: dict[str, str | None], re
             cleaned[name] = parse_sex(value or "")
         else:
             cleaned[name] = clean_text(value)
-    with UnitOfWork(ctx) as work:
+    with UnitOfWork(ctx, Permission.RECORD) as work:
         pid = participant_id(work.connection, code)
         current = work.read(
             select(P.c.code, S.c.code.label("study"), I.c.first_name, I.c.last_name, I.c.birth_date,

@@ -11,6 +11,7 @@ from coordinator.audit.writer import UnitOfWork, utc_stamp
 from coordinator.context import Context
 from coordinator.errors import NotFound
 from coordinator.i18n import _
+from coordinator.security.permissions import Permission
 from coordinator.storage_errors import environment_errors
 from coordinator.studies.loader import LoadedStudies
 from coordinator.studies.schema import StudyDefinition
@@ -64,7 +65,7 @@ def _parse(content_sha256: str, definition_json: str) -> StudyDefinition:
 def sync(ctx: Context, loaded: LoadedStudies) -> list[tuple[str, int]]:
     """Store every study whose file content is new as a new version; returns (code, version) of those."""
     added: list[tuple[str, int]] = []
-    with UnitOfWork(ctx) as work:
+    with UnitOfWork(ctx, Permission.MAINTAIN) as work:
         for code, study in loaded.studies.items():
             row = work.read(select(S.c.id).where(S.c.code == code)).first()
             if row is None:

@@ -7,12 +7,13 @@ from db.tables.audit import AuditEntry
 from db.tables.consent import ConsentSignature, ConsentSigner, ConsentWithdrawal
 from db.tables.eligibility import EligibilityConfirmation, ScreeningValue
 from db.tables.participant import Contact, Identity, Participant
+from db.tables.security import AuditSeal, RoleGrant, Setting, Signature, UserAccount
 from db.tables.study import Study, StudyVersion
 
 metadata = SQLModel.metadata
 
 __all__ = [
-    "Allocation", "AllocationList", "AuditEntry", "ConsentSignature", "ConsentSigner", "ConsentWithdrawal", "Contact",
-    "EligibilityConfirmation", "Identity", "Participant", "RiskAssessment", "ScreeningValue", "Study", "StudyVersion",
-    "metadata",
+    "Allocation", "AllocationList", "AuditEntry", "AuditSeal", "ConsentSignature", "ConsentSigner",
+    "ConsentWithdrawal", "Contact", "EligibilityConfirmation", "Identity", "Participant", "RiskAssessment",
+    "RoleGrant", "ScreeningValue", "Setting", "Signature", "Study", "StudyVersion", "UserAccount", "metadata",
 ]

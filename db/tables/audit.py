@@ -22,3 +22,4 @@ class AuditEntry(SQLModel, table=True):
     reason: str | None = None
     study_code: str | None = None
     subject_code: str | None = None  # participant code, for a participant's history
+    row_hash: str | None = Field(default=None, max_length=64)  # db/audit_chain.py; None only in a tampered row

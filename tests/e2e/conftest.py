@@ -8,7 +8,10 @@ from coordinator.cli.main import main
 
 
 @pytest.fixture
-def run(db_file: Path, capsys: pytest.CaptureFixture):
+def run(tester_db: Path, capsys: pytest.CaptureFixture, signed_in_env: None):
+    """Commands on the test's database, signed in as the tester (COORDINATOR_USER and COORDINATOR_PASSWORD)."""
+    db_file = tester_db
+
     def invoke(*arguments: str) -> tuple[int, str, str]:
         code = main([*arguments, "--db", str(db_file)])
         captured = capsys.readouterr()

@@ -100,7 +100,8 @@ def test_an_environment_problem_exits_1_with_one_line(tmp_path: Path, capsys: py
     assert "not a Study Coordinator database" in err and len(err.strip().splitlines()) == 1
 
 
-def test_a_real_process_shows_no_traceback_for_bad_input(db_file: Path):
+def test_a_real_process_shows_no_traceback_for_bad_input(tester_db: Path, signed_in_env: None):
+    db_file = tester_db
     result = subprocess.run(
         [sys.executable, "-m", "coordinator", "register", "--db", str(db_file), "--study", "MILA", "--site", "1",
          "--birth-date", "2016-13-45", "--sex", "F"], capture_output=True, text=True, timeout=60)

@@ -23,6 +23,7 @@ from coordinator.participants.lifecycle import Move, Status
 from coordinator.participants.register import Registration, register
 from coordinator.participants.status import change_status
 from coordinator.workspace import open_workspace
+from tests.accounts import TESTER, act_as
 from tests.consenting import sign_all
 
 TODAY = date.today()
@@ -39,9 +40,10 @@ def day(days_before: int) -> str:
 
 
 @pytest.fixture
-def ctx(db_file: Path) -> Iterator[Context]:
+def ctx(tester_db: Path) -> Iterator[Context]:
     """The same database the commands use, on the same (real) clock, for what has no command yet."""
-    opened = open_workspace(str(db_file), actor="tester")
+    opened = open_workspace(str(tester_db))
+    act_as(opened.ctx, TESTER)
     yield opened.ctx
     opened.ctx.engine.dispose()
 

@@ -141,7 +141,7 @@ def test_a_bad_study_file_is_shown_in_a_banner_and_the_others_load(qtbot, db_fil
     shutil.copytree(studies_dir(), folder)
     broken = folder / "MILA.yaml"
     broken.write_text(broken.read_text(encoding="utf-8").replace("    label: Acute leukemia\n", ""), encoding="utf-8")
-    workspace = open_workspace(str(db_file), actor="tester", clock=clock, studies=folder)
+    workspace = open_workspace(str(db_file), clock=clock, studies=folder)
     shown = MainWindow(workspace)
     qtbot.addWidget(shown)
     shown.show()

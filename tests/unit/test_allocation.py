@@ -17,12 +17,14 @@ from coordinator.errors import NotFound, RuleViolation
 from coordinator.participants.queries import participant_id
 from coordinator.participants.register import Registration, register
 from coordinator.paths import studies_dir
+from coordinator.security.permissions import Permission, Principal
 from coordinator.studies import catalogue
 from coordinator.studies.loader import load_directory
 from coordinator.studies.rule_schema import Randomization
 from coordinator.workspace import open_workspace
 from db.engine import make_engine
 from db.tables import Allocation, AllocationList, AuditEntry, Participant
+from tests.accounts import make_tester
 
 A = Allocation.__table__
 AL = AllocationList.__table__
@@ -51,7 +53,7 @@ def enter(ctx, count, study=ELIT, site=1):
 
 def randomize(ctx, code, stratum=MUD):
     """What enrollment does once eligibility and consent are checked."""
-    with UnitOfWork(ctx) as work:
+    with UnitOfWork(ctx, Permission.RECORD) as work:
         pid = participant_id(work.connection, code)
         study_id = work.read(select(P.c.study_id).where(P.c.id == pid)).scalar_one()
         study = catalogue.current(ctx, code.rsplit("-", 2)[0])
@@ -83,8 +85,9 @@ def small(tmp_path, db_file, clock):
     for study in (elit, duo):
         (folder / f"{study['short_name']}.yaml").write_text(yaml.safe_dump(study, allow_unicode=True),
                                                             encoding="utf-8")
-    opened = open_workspace(str(db_file), actor="tester", studies=folder, clock=clock)
+    opened = open_workspace(str(db_file), studies=folder, clock=clock)
     assert not opened.study_problems
+    make_tester(opened.ctx)
     yield opened
     opened.ctx.engine.dispose()
 
@@ -95,13 +98,13 @@ def test_opening_the_workspace_seals_one_list_per_randomized_study_once(workspac
                              AL.c.list_length, AL.c.generated_by, AL.c.generated_at))
     assert [tuple(row)[1:] for row in lists] == [(
         catalogue.current(ctx, ELIT).id, "permuted blocks of random size, v1", "A-DLI:1 B-NONE:1",
-        "2 4", "DONOR", 130, "tester", "2026-11-21T10:30:00.000000Z")]
+        "2 4", "DONOR", 130, "program", "2026-11-21T10:30:00.000000Z")]
     counts = rows(ctx, select(A.c.stratum, A.c.arm_code, A.c.id).order_by(A.c.id))
     assert len(counts) == 4 * 130
     assert list(dict.fromkeys(row.stratum for row in counts)) == [
         "DONOR=CORD", "DONOR=HAPLO", "DONOR=MSD", "DONOR=MUD"]
     assert allocation.ensure_lists(ctx) == []
-    again = open_workspace(str(db_file), actor="other", clock=clock)
+    again = open_workspace(str(db_file), clock=clock)
     assert rows(again.ctx, select(AL.c.id, AL.c.list_sha256)) == rows(ctx, select(AL.c.id, AL.c.list_sha256))
     assert len(rows(again.ctx, select(A.c.id))) == 4 * 130
     again.ctx.engine.dispose()
@@ -115,9 +118,10 @@ def test_two_programs_sealing_at_once_make_one_list(tmp_path, db_file, clock, mo
     for path in studies_dir().glob("*.yaml"):
         if path.stem != ELIT:
             (others / path.name).write_bytes(path.read_bytes())
-    first = open_workspace(str(db_file), actor="first", studies=others, clock=clock).ctx
+    first = open_workspace(str(db_file), studies=others, clock=clock).ctx
+    first.user = Principal("first", "First program", program=True)
     catalogue.sync(first, load_directory(studies_dir()))  # ELIT-AML01 arrives; its list is not made yet
-    second = Context(make_engine(first.url), first.url, "second", clock)
+    second = Context(make_engine(first.url), first.url, Principal("second", "Second program", program=True), clock)
     unlisted, checked, seen = allocation._unlisted, threading.Barrier(2), threading.local()
 
     def check_together(connection):
@@ -271,7 +275,7 @@ def test_the_report_shows_what_was_used_and_nothing_that_was_not(workspace):
     arms = [randomize(ctx, code) for code in mud] + [randomize(ctx, code, "DONOR=MSD") for code in msd]
     report = allocation.allocation_report(ctx, ELIT)
     assert (report.study, report.method, report.generated_by, report.ratio, report.block_sizes, report.factors) == (
-        ELIT, "permuted blocks of random size, v1", "tester", [("A-DLI", 1), ("B-NONE", 1)], [2, 4],
+        ELIT, "permuted blocks of random size, v1", "program", [("A-DLI", 1), ("B-NONE", 1)], [2, 4],
         ["DONOR"])
     assert [(u.participant, u.stratum, u.sequence, u.arm, u.revealed_by) for u in report.used] == [
         (code, stratum, n, arm, "tester") for (code, stratum, n), arm in zip(

@@ -11,6 +11,7 @@ from coordinator.audit.writer import UnitOfWork
 from coordinator.errors import InputError
 from coordinator.participants.register import Registration, register
 from coordinator.participants.status import correct_identity
+from coordinator.security.permissions import Permission
 from db.tables import AuditEntry, Participant
 from tests.enrolling import enroll_on
 
@@ -66,7 +67,7 @@ def test_status_moves_are_audited_with_their_reason(workspace):
 
 def test_a_failed_unit_of_work_leaves_neither_data_nor_audit(workspace):
     before = len(audit_rows(workspace))
-    with pytest.raises(RuntimeError), UnitOfWork(workspace.ctx) as work:
+    with pytest.raises(RuntimeError), UnitOfWork(workspace.ctx, Permission.BACKUP) as work:
         work.record_event("database", "x", "something")
         raise RuntimeError("boom")
     assert len(audit_rows(workspace)) == before

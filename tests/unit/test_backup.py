@@ -9,6 +9,7 @@ from coordinator.backup import back_up, restore
 from coordinator.errors import EnvironmentProblem, InputError
 from coordinator.participants.queries import ParticipantQuery, list_participants
 from coordinator.participants.register import Registration, register
+from tests.accounts import make_tester
 
 
 def codes(workspace) -> list[str]:
@@ -75,8 +76,9 @@ def test_paths_with_uri_characters_back_up_and_restore_the_real_file(tmp_path: P
     from coordinator.workspace import open_workspace
 
     odd = tmp_path / "site #1 ?50% data.sqlite3"
-    workspace = open_workspace(str(odd), actor="t", clock=clock)
+    workspace = open_workspace(str(odd), clock=clock)
     assert odd.is_file()
+    make_tester(workspace.ctx)
     code = register(workspace.ctx, Registration("MILA", 1, "2016-01-10", "F")).code
     target = back_up(workspace.ctx, tmp_path / "copy #2 ?.sqlite3")
     copy = sqlite3.connect(target)

@@ -12,7 +12,9 @@ WORKER = """
 import sys
 from coordinator.participants.register import Registration, register
 from coordinator.workspace import open_workspace
-workspace = open_workspace(sys.argv[1], actor=sys.argv[2])
+from tests.accounts import TESTER, act_as
+workspace = open_workspace(sys.argv[1])
+act_as(workspace.ctx, TESTER)
 sys.stdin.readline()  # start together
 for _ in range(int(sys.argv[3])):
     print(register(workspace.ctx, Registration("NK-HSCT", 1, "2015-05-05", "F")).code, flush=True)
@@ -21,8 +23,17 @@ for _ in range(int(sys.argv[3])):
 EACH = 40
 
 
-def test_two_processes_registering_at_once_get_unique_gapless_codes(db_file: Path):
-    open_workspace(str(db_file)).ctx.engine.dispose()  # create and migrate first
+OPENER = """
+import json, sys
+from coordinator.studies import catalogue
+from coordinator.workspace import open_workspace
+workspace = open_workspace(sys.argv[1])
+print(json.dumps([study.code for study in catalogue.summaries(workspace.ctx)]))
+"""
+
+
+def test_two_processes_registering_at_once_get_unique_gapless_codes(tester_db: Path):
+    db_file = tester_db
     workers = [
         subprocess.Popen([sys.executable, "-c", WORKER, str(db_file), f"worker{n}", str(EACH)],
                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -41,13 +52,12 @@ def test_two_processes_registering_at_once_get_unique_gapless_codes(db_file: Pat
     workspace.ctx.engine.dispose()
 
 
-
 def test_several_programs_opening_a_new_database_at_once_all_succeed(tmp_path: Path):
-    """Four command lines started together on a file that does not exist yet: one migrates, the others wait."""
+    """Four programs started together on a file that does not exist yet: one migrates, the others wait."""
     for attempt in range(3):
         database = tmp_path / f"new{attempt}.sqlite3"
-        openers = [subprocess.Popen([sys.executable, "-m", "coordinator", "studies", "--json", "--db", str(database)],
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+        openers = [subprocess.Popen([sys.executable, "-c", OPENER, str(database)], stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True) for _ in range(4)]
         results = [opener.communicate(timeout=120) for opener in openers]
         assert [opener.returncode for opener in openers] == [0] * 4, [err for _out, err in results]
         assert {len(json.loads(out)) for out, _err in results} == {5}

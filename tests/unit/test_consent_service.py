@@ -21,6 +21,7 @@ from coordinator.participants.register import Registration, register
 from coordinator.paths import studies_dir
 from coordinator.workspace import open_workspace
 from db.tables import ConsentSignature, ConsentSigner, ConsentWithdrawal
+from tests.accounts import TESTER, act_as
 from tests.consenting import sign_all
 from tests.enrolling import make_eligible, on_day
 
@@ -241,7 +242,8 @@ def test_a_new_document_version_in_the_study_file_flags_participants_already_on_
         "effective: 2023-03-01}\n",
         "effective: 2023-03-01}\n    - {name: Information and consent form, version: \"2.0\", language: fr, "
         "effective: 2026-11-01, requires_reconsent: true}\n"), encoding="utf-8")
-    reopened = open_workspace(str(ctx.url.removeprefix("sqlite:///")), actor="tester", clock=clock, studies=folder)
+    reopened = open_workspace(str(ctx.url.removeprefix("sqlite:///")), clock=clock, studies=folder)
+    act_as(reopened.ctx, TESTER)
     assert reopened.new_versions == [("MILA", 2)]
     result = consent.status(reopened.ctx, child)
     assert (result.state, result.since) == (State.reconsent_due, date(2026, 11, 1))

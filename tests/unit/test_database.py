@@ -13,6 +13,7 @@ from coordinator.participants.queries import ParticipantQuery, list_participants
 from coordinator.participants.register import Registration, register
 from coordinator.workspace import open_workspace
 from db.engine import DATABASE_FILE
+from tests.accounts import TESTER, act_as
 
 NEXT_MIGRATION = '''
 """a column added by a later version"""
@@ -99,8 +100,10 @@ def test_a_missing_folder_is_refused(tmp_path: Path):
         open_workspace(str(tmp_path / "nowhere" / "x.sqlite3"))
 
 
-def test_a_due_migration_backs_up_the_file_first(db_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_a_due_migration_backs_up_the_file_first(tester_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    db_file = tester_db
     first = open_workspace(str(db_file))
+    act_as(first.ctx, TESTER)
     code = register(first.ctx, Registration("MILA", 1, "2016-01-10", "F")).code
     first.ctx.engine.dispose()
 

@@ -94,8 +94,8 @@ def _run(arguments: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return done
 
 
-def test_the_launcher_runs_a_command_without_loading_qt(tmp_path: Path) -> None:
-    database = tmp_path / "cli.sqlite3"
+def test_the_launcher_runs_a_command_without_loading_qt(tester_db: Path, tmp_path: Path, signed_in_env: None) -> None:
+    database = tester_db
     program = (
         "import sys\n"
         "from ui.launcher import main\n"
@@ -109,8 +109,8 @@ def test_the_launcher_runs_a_command_without_loading_qt(tmp_path: Path) -> None:
     assert "QT-MODULES: []" in done.stderr
 
 
-def test_python_m_coordinator_loads_no_qt(tmp_path: Path) -> None:
-    database = tmp_path / "cli.sqlite3"
+def test_python_m_coordinator_loads_no_qt(tester_db: Path, tmp_path: Path, signed_in_env: None) -> None:
+    database = tester_db
     # -X importtime lists every module the interpreter imports, one per line, on stderr.
     done = _run(["-X", "importtime", "-m", "coordinator", "studies", "--db", str(database)], tmp_path)
     assert "MILA" in done.stdout

@@ -11,6 +11,7 @@ from coordinator.paths import studies_dir
 from coordinator.studies import catalogue
 from coordinator.studies.loader import load_directory
 from coordinator.workspace import open_workspace
+from tests.accounts import TESTER, act_as, make_tester
 
 FIVE = ["BLINA-MRD", "ELIT-AML01", "MILA", "NK-HSCT", "REL-ALL"]
 
@@ -96,20 +97,22 @@ def test_a_block_size_below_one_is_refused_when_the_file_loads(study_folder, siz
 
 
 def test_a_changed_file_makes_a_new_version_and_participants_keep_theirs(study_folder, db_file, clock):
-    first = open_workspace(str(db_file), actor="t", studies=study_folder, clock=clock)
+    first = open_workspace(str(db_file), studies=study_folder, clock=clock)
     assert sorted(code for code, version in first.new_versions) == FIVE
+    make_tester(first.ctx)
     code = register(first.ctx, Registration("MILA", 1, "2018-03-04", "F")).code
     first.ctx.engine.dispose()
 
     # a comment or a reformatting is not a new version
     _replace(study_folder, "MILA.yaml", "short_name: MILA", "# reviewed\nshort_name:   MILA")
-    again = open_workspace(str(db_file), actor="t", studies=study_folder, clock=clock)
+    again = open_workspace(str(db_file), studies=study_folder, clock=clock)
     assert again.new_versions == []
     again.ctx.engine.dispose()
 
     _replace(study_folder, "MILA.yaml", "target_enrollment: 40", "target_enrollment: 60")
-    changed = open_workspace(str(db_file), actor="t", studies=study_folder, clock=clock)
+    changed = open_workspace(str(db_file), studies=study_folder, clock=clock)
     assert changed.new_versions == [("MILA", 2)]
+    act_as(changed.ctx, TESTER)
     assert catalogue.current(changed.ctx, "MILA").definition.target_enrollment == 60
     kept = get_participant(changed.ctx, code)
     assert (kept.study_version, kept.definition.target_enrollment) == (1, 40)
@@ -119,9 +122,9 @@ def test_a_changed_file_makes_a_new_version_and_participants_keep_theirs(study_f
 
 
 def test_a_study_whose_file_turns_bad_keeps_its_last_good_version(study_folder, db_file, clock):
-    open_workspace(str(db_file), actor="t", studies=study_folder, clock=clock).ctx.engine.dispose()
+    open_workspace(str(db_file), studies=study_folder, clock=clock).ctx.engine.dispose()
     _replace(study_folder, "MILA.yaml", "    label: Control\n", "")
-    broken = open_workspace(str(db_file), actor="t", studies=study_folder, clock=clock)
+    broken = open_workspace(str(db_file), studies=study_folder, clock=clock)
     assert [p.file for p in broken.study_problems] == ["MILA.yaml"]
     assert catalogue.current(broken.ctx, "MILA").version == 1
     assert [s.code for s in catalogue.summaries(broken.ctx)] == FIVE

@@ -1,0 +1,1 @@
+"""Who may do what: accounts, sign-in, roles and permissions, electronic signatures."""
