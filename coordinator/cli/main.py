@@ -11,7 +11,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from coordinator.cli import commands, consent_commands, eligibility_commands, user_commands
+from coordinator.cli import audit_commands, commands, consent_commands, eligibility_commands, user_commands
 from coordinator.crash import write_crash_report
 from coordinator.errors import EnvironmentProblem, InputError, NotPermitted
 from coordinator.i18n import _
@@ -104,6 +104,10 @@ def build_parser() -> argparse.ArgumentParser:
         "the sealed allocation list of a randomized study: report and verify"), description=_(
         "the sealed allocation list of a randomized study: report and verify"))
     eligibility_commands.add_allocation_parsers(allocation, common)
+
+    audit = sub.add_parser("audit", parents=[common], help=_("check and export the audit trail"),
+                           description=_("check and export the audit trail"))
+    audit_commands.add_parsers(audit, common)
 
     users = sub.add_parser("user", parents=[common], help=_("accounts, roles and passwords"),
                            description=_("accounts, roles and passwords"))
