@@ -1,0 +1,194 @@
+"""Every service by every role: what each role may do, and that a refusal changes nothing (not even the audit)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from coordinator.assignment import allocation
+from coordinator.assignment.enrollment import enroll
+from coordinator.assignment.risk import assess_risk
+from coordinator.backup import back_up, restore
+from coordinator.consent import service as consent
+from coordinator.context import Context
+from coordinator.demo_values import demo_values
+from coordinator.eligibility import service as eligibility
+from coordinator.eligibility.entry import ValueInput
+from coordinator.errors import NotPermitted
+from coordinator.participants.lifecycle import Move, Status
+from coordinator.participants.register import Registration, register
+from coordinator.participants.status import change_status, correct_identity
+from coordinator.security import accounts, settings
+from coordinator.security.permissions import Role
+from coordinator.workspace import open_workspace
+from db.tables import AuditEntry
+from tests.accounts import TESTER, act_as, add_user
+from tests.consenting import sign_all
+from tests.enrolling import make_eligible, on_day
+
+DAY = date(2026, 11, 2)
+USERS = {role: role.value[:4] + "user" for role in Role}  # admiuser, inveuser, cooruser, monouser, unbluser
+
+
+@pytest.fixture(scope="module")
+def roles_db(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The template with one working account per role, made once for the module."""
+    path = tmp_path_factory.mktemp("roles") / "roles.sqlite3"
+    shutil.copyfile(template_db, path)
+    opened = open_workspace(str(path))
+    act_as(opened.ctx, TESTER)
+    for role, login in USERS.items():
+        add_user(opened.ctx, login, role.value)
+    opened.ctx.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def ctx(roles_db: Path, db_file: Path, clock) -> Iterator[Context]:
+    shutil.copyfile(roles_db, db_file)
+    opened = open_workspace(str(db_file), clock=clock)
+    act_as(opened.ctx, TESTER)
+    yield opened.ctx
+    opened.ctx.engine.dispose()
+
+
+def mila(ctx: Context) -> str:
+    return register(ctx, Registration("MILA", 1, "2016-01-10", "F", "Léa", "Dubois", "2026-10-01")).code
+
+
+def consented(ctx: Context) -> str:
+    code = mila(ctx)
+    sign_all(ctx, code, DAY)
+    return code
+
+
+def eligible_unconfirmed(ctx: Context) -> str:
+    code = consented(ctx)
+    make_eligible(ctx, code, "MILA", "AL", DAY)
+    return code
+
+
+def recorded(ctx: Context) -> str:
+    """Eligible values recorded, not yet confirmed: what an investigator confirms."""
+    code = consented(ctx)
+    values = demo_values("MILA")
+    assert values is not None
+    eligibility.record(on_day(ctx, DAY), code, values.eligible("AL", DAY))
+    return code
+
+
+def elit(ctx: Context) -> str:
+    return register(ctx, Registration("ELIT-AML01", 1, "1980-01-10", "M")).code
+
+
+# Each action: (name, roles allowed, setup as the tester -> argument, the action as the user under test).
+ACTIONS: list[tuple[str, set[Role], Callable[[Context], object], Callable[[Context, object], object]]] = [
+    ("register", {Role.INVESTIGATOR, Role.COORDINATOR}, lambda ctx: None,
+     lambda ctx, _: mila(ctx)),
+    ("correct identity", {Role.INVESTIGATOR, Role.COORDINATOR}, mila,
+     lambda ctx, code: correct_identity(ctx, code, {"first_name": "Lea"}, "typo")),
+    ("change status", {Role.INVESTIGATOR, Role.COORDINATOR}, mila,
+     lambda ctx, code: change_status(ctx, code, Move(Status.screen_failure, DAY), "as planned")),
+    ("sign consent", {Role.INVESTIGATOR, Role.COORDINATOR}, mila,
+     lambda ctx, code: consent.sign(ctx, code, consent.SignatureInput("holder1", "Claire Dubois", DAY))),
+    ("withdraw consent", {Role.INVESTIGATOR, Role.COORDINATOR}, consented,
+     lambda ctx, code: consent.withdraw(ctx, code, DAY, "holder1", ["samples"])),
+    ("record screening values", {Role.INVESTIGATOR, Role.COORDINATOR}, consented,
+     lambda ctx, code: eligibility.record(on_day(ctx, DAY), code, [ValueInput("COHORT", "AL", source="chart")])),
+    ("confirm eligibility", {Role.INVESTIGATOR}, recorded,
+     lambda ctx, code: eligibility.confirm(on_day(ctx, DAY), code)),
+    ("enroll", {Role.INVESTIGATOR, Role.COORDINATOR}, eligible_unconfirmed,
+     lambda ctx, code: enroll(on_day(ctx, DAY), code, reason="eligible")),
+    ("assess risk", {Role.INVESTIGATOR, Role.COORDINATOR},
+     lambda ctx: register(ctx, Registration("REL-ALL", 1, "2014-01-10", "M")).code,
+     lambda ctx, code: assess_risk(ctx, code)),
+    ("see the allocation list", {Role.UNBLINDED}, lambda ctx: None,
+     lambda ctx, _: allocation.allocation_report(ctx, "ELIT-AML01")),
+    ("verify the allocation list", {Role.UNBLINDED}, elit,
+     lambda ctx, _: allocation.verify_list(ctx, "ELIT-AML01")),
+    ("back up", {Role.ADMINISTRATOR, Role.INVESTIGATOR, Role.COORDINATOR}, lambda ctx: None,
+     lambda ctx, _: back_up(ctx, Path(ctx.url.removeprefix("sqlite:///")).with_name("copy.sqlite3"))),
+    ("restore", {Role.ADMINISTRATOR}, lambda ctx: _backup(ctx),
+     lambda ctx, backup_file: restore(ctx, backup_file)),
+    ("add a user", {Role.ADMINISTRATOR}, lambda ctx: None,
+     lambda ctx, _: accounts.add_user(ctx, "newbie", "New Bie", "a long password", [("coordinator", "MILA")])),
+    ("grant a role", {Role.ADMINISTRATOR}, lambda ctx: None,
+     lambda ctx, _: accounts.grant(ctx, USERS[Role.MONITOR], "coordinator", "MILA")),
+    ("revoke a role", {Role.ADMINISTRATOR}, lambda ctx: None,
+     lambda ctx, _: accounts.revoke(ctx, USERS[Role.COORDINATOR], "coordinator", None)),
+    ("deactivate an account", {Role.ADMINISTRATOR}, lambda ctx: None,
+     lambda ctx, _: accounts.deactivate(ctx, USERS[Role.UNBLINDED])),
+    ("reset a password", {Role.ADMINISTRATOR}, lambda ctx: None,
+     lambda ctx, _: accounts.reset_password(ctx, USERS[Role.MONITOR], "another long one")),
+    ("change the sign-in settings", {Role.ADMINISTRATOR}, lambda ctx: None,
+     lambda ctx, _: settings.change(ctx, lockout_attempts=3)),
+]
+
+
+def audit_count(ctx: Context) -> int:
+    with ctx.engine.connect() as connection:
+        return connection.execute(select(func.count()).select_from(AuditEntry.__table__)).scalar_one()
+
+
+def _backup(ctx: Context) -> Path:
+    return back_up(ctx, Path(ctx.url.removeprefix("sqlite:///")).with_name("backup.sqlite3"))
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda role: role.value)
+@pytest.mark.parametrize(("name", "allowed", "setup", "action"), ACTIONS, ids=[entry[0] for entry in ACTIONS])
+def test_each_role_may_do_what_its_permissions_say_and_nothing_else(ctx, role, name, allowed, setup, action):
+    argument = setup(ctx)
+    act_as(ctx, USERS[role])
+    before = audit_count(ctx)
+    if role in allowed:
+        action(ctx, argument)  # done, without refusal
+    else:
+        with pytest.raises(NotPermitted, match="may not"):
+            action(ctx, argument)
+        assert audit_count(ctx) == before
+
+
+def test_a_role_on_one_study_gives_nothing_on_another(ctx):
+    add_user(ctx, "milacoord", "coordinator", "MILA")
+    act_as(ctx, "milacoord")
+    mila(ctx)
+    with pytest.raises(NotPermitted, match="may not record study data in ELIT-AML01"):
+        elit(ctx)
+
+
+def test_a_revoked_role_or_a_deactivated_account_stops_working_at_once(ctx):
+    act_as(ctx, USERS[Role.COORDINATOR])
+    working = ctx.user
+    mila(ctx)
+    act_as(ctx, TESTER)
+    accounts.revoke(ctx, USERS[Role.COORDINATOR], "coordinator", None)
+    ctx.user = working  # the session signed in before the change
+    with pytest.raises(NotPermitted, match="may not record"):
+        mila(ctx)
+    investigator = act_as(ctx, USERS[Role.INVESTIGATOR])
+    act_as(ctx, TESTER)
+    accounts.deactivate(ctx, USERS[Role.INVESTIGATOR])
+    ctx.user = investigator
+    with pytest.raises(NotPermitted, match="no longer active"):
+        mila(ctx)
+
+
+def test_nobody_signed_in_may_not_write(ctx):
+    reopened = open_workspace(ctx.url.removeprefix("sqlite:///"))
+    with pytest.raises(NotPermitted, match="Sign in first"):
+        mila(reopened.ctx)
+    reopened.ctx.engine.dispose()
+
+
+def test_a_user_who_must_change_the_password_may_do_nothing_else(ctx):
+    accounts.add_user(ctx, "fresh", "Fresh User", "a long password", [("coordinator", None)])
+    act_as(ctx, "fresh")
+    with pytest.raises(NotPermitted, match="must change their password"):
+        mila(ctx)
+    accounts.change_password(ctx, "a long password", "a longer password")
+    mila(ctx)
