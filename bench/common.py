@@ -26,6 +26,8 @@ if str(ROOT) not in sys.path:  # `python bench/NAME.py` puts bench/, not the pro
 
 from coordinator.participants.lifecycle import Status  # noqa: E402
 from coordinator.participants.register import participant_code  # noqa: E402
+from coordinator.security import accounts  # noqa: E402
+from coordinator.security.signin import sign_in  # noqa: E402
 from coordinator.values import search_key  # noqa: E402
 from coordinator.workspace import Workspace, open_workspace  # noqa: E402
 from db.engine import make_engine, sqlite_url  # noqa: E402
@@ -33,6 +35,7 @@ from db.engine import make_engine, sqlite_url  # noqa: E402
 NOW = datetime(2026, 11, 21, 10, 30, tzinfo=timezone.utc)
 TODAY = NOW.date()
 ACTOR = "bench"
+PASSWORD = "measured, not guessed"
 STUDY = "MILA"  # 3 sites, arms AL and CONTROL, ages 1–15
 
 FIRST_NAMES = ("Hervé", "Chloé", "Léa", "Noé", "Zoé", "Jules", "Inès", "Gaël", "Maëlys", "Łukasz", "Anaïs", "Théo",
@@ -55,8 +58,13 @@ def scratch() -> Iterator[Path]:
 
 
 def fresh_workspace(path: Path) -> Workspace:
-    """A database made the way the program makes it: migrated, the five study files loaded, a fixed clock."""
-    return open_workspace(str(path), actor=ACTOR, clock=lambda: NOW)
+    """A database made the way the program makes it: migrated, the five study files loaded, a fixed clock, and
+    the bench's own account (administrator, investigator and coordinator) signed in."""
+    workspace = open_workspace(str(path), clock=lambda: NOW)
+    if not accounts.has_accounts(workspace.ctx):
+        accounts.create_first_administrator(workspace.ctx, ACTOR, "Bench Runner", PASSWORD, also_investigator=True)
+    sign_in(workspace.ctx, ACTOR, PASSWORD)
+    return workspace
 
 
 def raw_connection(path: Path) -> sqlite3.Connection:
