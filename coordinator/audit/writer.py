@@ -38,6 +38,16 @@ def audit_text(value: object) -> str | None:
     return str(value)
 
 
+SECRET = "[secret]"
+
+
+def _audited(table: Table, name: str, value: object) -> str | None:
+    """The value as the audit trail keeps it: a column marked secret (a password's hash) only says it changed."""
+    if value is not None and table.c[name].info.get("secret"):
+        return SECRET
+    return audit_text(value)
+
+
 def utc_stamp(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
@@ -133,7 +143,7 @@ class UnitOfWork:
         record = record_id or audit_text(key)
         self._audit(
             {"action": "insert", "table_name": table.name, "record_id": record, "field": name,
-             "old_value": None, "new_value": audit_text(value), "reason": None,
+             "old_value": None, "new_value": _audited(table, name, value), "reason": None,
              "study_code": study, "subject_code": subject}
             for name, value in values.items() if value is not None
         )
@@ -150,7 +160,7 @@ class UnitOfWork:
         self._connection.execute(insert(table), rows)
         self._audit(
             {"action": "insert", "table_name": table.name, "record_id": record, "field": name,
-             "old_value": None, "new_value": audit_text(value), "reason": None,
+             "old_value": None, "new_value": _audited(table, name, value), "reason": None,
              "study_code": study, "subject_code": subject}
             for row, record, study, subject in zip(rows, record_ids, studies, subjects, strict=True)
             for name, value in row.items() if value is not None
@@ -179,7 +189,8 @@ class UnitOfWork:
         )
         self._audit(
             {"action": "update", "table_name": table.name, "record_id": audit_text(record_id), "field": name,
-             "old_value": audit_text(old), "new_value": audit_text(new), "reason": reason.strip(),
+             "old_value": _audited(table, name, old), "new_value": _audited(table, name, new),
+             "reason": reason.strip(),
              "study_code": study, "subject_code": subject}
             for name, (old, new) in changed.items()
         )

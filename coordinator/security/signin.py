@@ -25,6 +25,17 @@ from db.tables import UserAccount
 
 def sign_in(ctx: Context, login: str, password: str) -> Principal:
     """The principal of a user whose password matches; sets it as the context's user."""
+    return _authenticate(ctx, login, password, _("signed in"))
+
+
+def confirm_password(ctx: Context, password: str) -> Principal:
+    """The signed-in user's password again; a wrong one counts towards the lockout like any failed sign-in."""
+    if not ctx.user.login or ctx.user.program:
+        raise NotPermitted(_("Sign in first."))
+    return _authenticate(ctx, ctx.user.login, password, _("password confirmed"))
+
+
+def _authenticate(ctx: Context, login: str, password: str, event: str) -> Principal:
     login = login.strip().lower()
     if not login:
         raise InputError(_("Give your user id."), field="login")
@@ -46,20 +57,19 @@ def sign_in(ctx: Context, login: str, password: str) -> Principal:
     if not passwords.matches(account.password_hash, password):
         _count_failure(ctx, login, rules)
     with UnitOfWork(replace(ctx, user=Principal(login, login)), None) as work:
-        work.update(UserAccount, login, {"failed_attempts": 0, "locked_until": None},
-                    reason=_("signed in"))
-        work.record_event("user_account", login, _("signed in"))
+        work.update(UserAccount, login, {"failed_attempts": 0, "locked_until": None}, reason=event)
+        work.record_event("user_account", login, event)
         principal = load_principal(work.connection, login)
     assert principal is not None  # the unit of work refuses an inactive account
     ctx.user = principal
     return principal
 
 
-def confirm_password(ctx: Context, password: str) -> Principal:
-    """The signed-in user's password again; a wrong one counts towards the lockout like any failed sign-in."""
-    if not ctx.user.login or ctx.user.program:
-        raise NotPermitted(_("Sign in first."))
-    return sign_in(ctx, ctx.user.login, password)
+def locked_out(ctx: Context, login: str) -> bool:
+    """Whether the account cannot sign in now: unknown, deactivated, or locked until later."""
+    with environment_errors(), ctx.engine.connect() as connection:
+        account = connection.execute(select(U.c.active, U.c.locked_until).where(U.c.login == login)).first()
+    return account is None or not account.active or _locked(account.locked_until, ctx.now())
 
 
 def _locked(locked_until: str | None, now: datetime) -> bool:

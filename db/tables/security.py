@@ -10,7 +10,7 @@ class UserAccount(SQLModel, table=True):
 
     login: str = Field(primary_key=True, max_length=40)
     full_name: str = Field(max_length=120)
-    password_hash: str
+    password_hash: str = Field(sa_column_kwargs={"info": {"secret": True}})  # never copied into the audit trail
     must_change_password: bool = True  # set at creation and by an administrator's reset
     active: bool = True
     failed_attempts: int = 0
