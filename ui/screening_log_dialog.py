@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator.context import Context
-from coordinator.documents.screening_log import write_pdf
+from coordinator.documents.screening_log import print_log
 from coordinator.eligibility.criteria import Decision
 from coordinator.eligibility.screening_log import LogEntry, ScreeningLog, screening_log
 from coordinator.errors import CoordinatorError
@@ -221,7 +221,7 @@ class ScreeningLogDialog(QDialog):
         say(self.outcome, "")
         self.save_button.setEnabled(False)
         run_task(self, self.tr("Writing the screening log…"),
-                 lambda: write_pdf(screening_log(ctx, study), target, ctx.now(), ctx.actor),
+                 lambda: print_log(ctx, study, target),
                  self._saved, self._not_saved)
 
     def _saved(self, written: Path) -> None:

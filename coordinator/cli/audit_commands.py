@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from pathlib import Path
 
 from coordinator.audit import chain
+from coordinator.audit.export import export_trail
+from coordinator.audit.trail import AuditQuery
 from coordinator.cli.output import print_json
 from coordinator.cli.session import signed_in
 from coordinator.i18n import _
 from coordinator.security.permissions import Permission
+from coordinator.values import parse_date
 
 
 def verify(options: argparse.Namespace) -> int:
@@ -31,6 +35,20 @@ def verify(options: argparse.Namespace) -> int:
     return 0 if report.intact else 1
 
 
+def export(options: argparse.Namespace) -> None:
+    """Write the trail, or the rows the filters keep, to a CSV or PDF file (identity values masked); logged."""
+    since = parse_date(options.since, "since", "--from") if options.since else None
+    until = parse_date(options.until, "until", "--to") if options.until else None
+    query = AuditQuery(study=options.study, participant=options.participant, actor=options.actor,
+                       table=options.table, since=since, until=until)
+    done = export_trail(signed_in(options).ctx, query, Path(options.out))
+    if options.json:
+        print_json({"file": done.path, "rows": done.rows})
+    else:
+        print(_("Audit trail exported: {count} rows written to {path}").format(count=f"{done.rows:,}",
+                                                                                path=done.path))
+
+
 def add_parsers(group: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     actions = group.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=type(group))
 
@@ -41,3 +59,14 @@ def add_parsers(group: argparse.ArgumentParser, common: argparse.ArgumentParser)
 
     action("verify", verify, _("check that no audit row was edited, deleted, inserted or moved outside the program "
                                "(exit 0 intact, 1 with the rows at fault)"))
+    exporting = action("export", export, _("write the audit trail to a CSV or PDF file, all of it or the rows the "
+                                           "filters keep; names and other identity values are masked; logged"))
+    exporting.add_argument("--out", required=True, metavar="FILE.csv|FILE.pdf",
+                           help=_("CSV for programs (every row), PDF for reading (up to a few thousand rows)"))
+    exporting.add_argument("--study", help=_("only this study, e.g. MILA"))
+    exporting.add_argument("--participant", metavar="CODE", help=_("only the rows about this participant"))
+    exporting.add_argument("--actor", metavar="ID", help=_("only the rows written by this user (--user is who you "
+                                                           "are)"))
+    exporting.add_argument("--table", help=_("only the rows about this table, e.g. identity, consent_signature"))
+    exporting.add_argument("--from", dest="since", metavar="YYYY-MM-DD", help=_("from this day (UTC), included"))
+    exporting.add_argument("--to", dest="until", metavar="YYYY-MM-DD", help=_("up to this day (UTC), included"))

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from coordinator.assignment import allocation, enrollment, risk
+from coordinator.audit.export_log import STANDARD_OUTPUT, log_export
 from coordinator.cli.output import print_json, print_table
 from coordinator.cli.session import signed_in
 from coordinator.context import Context
@@ -247,15 +248,16 @@ def screening_log_data(log: ScreeningLog) -> dict[str, Any]:
 
 def screening_log(options: argparse.Namespace) -> None:
     ctx = _ctx(options)
-    log = read_screening_log(ctx, options.study)
     if options.out:
-        written = screening_log_pdf.write_pdf(log, Path(options.out), ctx.now(), ctx.actor)
+        written = screening_log_pdf.print_log(ctx, options.study, Path(options.out))
         if options.json:
             print_json({"pdf": written})
         else:
             print(_("Screening log written: {path}").format(path=written))
         return
+    log = read_screening_log(ctx, options.study)
     if options.json:
+        log_export(ctx, _("screening log JSON"), STANDARD_OUTPUT, study=log.study)  # first: no unlogged output
         print_json(screening_log_data(log))
         return
     counts = log.counts

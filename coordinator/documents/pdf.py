@@ -7,11 +7,11 @@ import contextlib
 import io
 import os
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -22,7 +22,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
 
 from coordinator.documents.fonts import BOLD, REGULAR, markup, register_fonts
 from coordinator.errors import EnvironmentProblem, InputError
-from coordinator.i18n import _
+from coordinator.i18n import N_, _
 
 GRID = colors.HexColor("#9e9e9e")
 HEADER_FILL = colors.HexColor("#eeeeee")
@@ -86,19 +86,29 @@ def write_pdf(out: Path, story: Sequence[Flowable], *, title: str, pagesize: tup
 
 
 def _replace(out: Path, content: bytes) -> None:
+    with replacing(out, N_("The PDF could not be written to {path}: {reason}.")) as file:
+        file.write(content)
+
+
+@contextlib.contextmanager
+def replacing(out: Path,
+              failure: str = N_("The file could not be written to {path}: {reason}.")) -> Iterator[IO[bytes]]:
+    """A file to write `out` through, also in pieces (a large export): written next to it, then renamed over it
+    only when the block ends without error. An OSError becomes an EnvironmentProblem saying `failure`."""
     partial = out.with_name(f".{out.name}.{secrets.token_hex(4)}.part")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         with partial.open("xb") as file:
-            file.write(content)
+            yield file
             file.flush()
             os.fsync(file.fileno())
         os.replace(partial, out)
-    except OSError as error:
+    except BaseException as error:
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)
-        raise EnvironmentProblem(_("The PDF could not be written to {path}: {reason}.").format(
-            path=out, reason=error.strerror or error)) from error
+        if isinstance(error, OSError):
+            raise EnvironmentProblem(_(failure).format(path=out, reason=error.strerror or error)) from error
+        raise
 
 
 def _numbered(footer: str) -> type[Canvas]:

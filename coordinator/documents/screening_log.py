@@ -15,17 +15,28 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
+from coordinator.audit.export_log import log_export
+from coordinator.context import Context
 from coordinator.documents import pdf
 from coordinator.documents.fonts import BOLD, REGULAR
 from coordinator.documents.pdf import GRID, HEADER_FILL, MISSING_RED
 from coordinator.eligibility.criteria import Decision
-from coordinator.eligibility.screening_log import LogEntry, ScreeningLog
+from coordinator.eligibility.screening_log import LogEntry, ScreeningLog, screening_log
 from coordinator.i18n import N_, _
 
 PAGE = landscape(A4)
 WIDTH = pdf.text_width(PAGE)
 SUBTLE = colors.HexColor("#616161")
 FAILURE_FILL = colors.HexColor("#fdf3f2")
+
+
+def print_log(ctx: Context, study: str, out: Path) -> Path:
+    """Read the study's log as it is now, write it to `out` and log the export (what the command line and the
+    window both call)."""
+    log = screening_log(ctx, study)
+    written = write_pdf(log, out, ctx.now(), ctx.actor)
+    log_export(ctx, _("screening log PDF"), written, study=log.study)
+    return written
 
 
 def write_pdf(log: ScreeningLog, out: Path, printed_at: datetime, printed_by: str) -> Path:

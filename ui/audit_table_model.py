@@ -1,0 +1,116 @@
+"""The audit trail as a table: the count from one SQL query, the rows fetched a page at a time, newest first.
+
+A trail grows without end (a million rows is a few years of a busy site), so the model holds only the count and
+the pages looked at, like the participant table; filtering and order are SQL (coordinator.audit.trail). Times
+are shown in UTC, as the trail stores them and as the date filters read them. Identity values are shown: the
+viewer is used at the site (exports mask them).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from datetime import datetime
+
+from PySide6.QtCore import QDate, QDateTime, QLocale, QObject, Qt, QTime
+
+from coordinator.audit import trail
+from coordinator.audit.trail import AuditQuery, TrailLine
+from coordinator.context import Context
+from coordinator.errors import EnvironmentProblem
+from ui.formats import date_format
+from ui.tables import Index, NamedColumnsModel
+
+COLUMNS = ("id", "when", "who", "action", "table", "record", "field", "old", "new", "reason", "participant")
+PAGE_SIZE = 200
+CACHED_PAGES = 50  # at most 10,000 rows in memory, whatever the length of the trail
+LONGEST_TOOLTIP = 1_000  # a study file's JSON is one value: the tooltip shows its start
+
+
+class AuditTableModel(NamedColumnsModel):
+    """One row per audit row of the query; `set_query` counts again and forgets the pages read."""
+
+    def __init__(self, ctx: Context, parent: QObject | None = None) -> None:
+        super().__init__(COLUMNS, parent)
+        self._ctx = ctx
+        self._query = AuditQuery()
+        self._total = 0
+        self._pages: OrderedDict[int, list[TrailLine]] = OrderedDict()
+        self.titles = {
+            "id": self.tr("No."), "when": self.tr("When (UTC)"), "who": self.tr("User"), "action": self.tr("Action"),
+            "table": self.tr("Table"), "record": self.tr("Record"), "field": self.tr("Field"),
+            "old": self.tr("Old value"), "new": self.tr("New value"), "reason": self.tr("Reason"),
+            "participant": self.tr("Participant / study"),
+        }
+
+    @property
+    def query(self) -> AuditQuery:
+        return self._query
+
+    def set_query(self, query: AuditQuery) -> None:
+        """Count the rows the query finds; an error (a bad filter) leaves the table as it was."""
+        total = trail.count(self._ctx, query)
+        self.beginResetModel()
+        self._query = query
+        self._total = total
+        self._pages.clear()
+        self.endResetModel()
+
+    def refresh(self) -> None:
+        """Read again (rows were written since, e.g. the export's own log entry)."""
+        self.set_query(self._query)
+
+    def row_total(self) -> int:
+        return self._total
+
+    def line_at(self, row: int) -> TrailLine | None:
+        """The audit row shown at `row`, reading its page on first use."""
+        if not 0 <= row < self._total:
+            return None
+        number, place = divmod(row, PAGE_SIZE)
+        page = self._pages.get(number)
+        if page is None:
+            try:
+                page = trail.page(self._ctx, self._query, number * PAGE_SIZE, PAGE_SIZE)
+            except EnvironmentProblem:
+                self._pages[number] = []  # blank rows until the next query, not one message per cell painted
+                raise
+            self._pages[number] = page
+            if len(self._pages) > CACHED_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(number)
+        return page[place] if place < len(page) else None  # rows may have gone from view since the count
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        column = COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            horizontal = Qt.AlignmentFlag.AlignRight if column == "id" else Qt.AlignmentFlag.AlignLeft
+            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        line = self.line_at(index.row())
+        if line is None:
+            return None
+        shown = self._display(line, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == "when":
+                return line.at_utc
+            return shown[:LONGEST_TOOLTIP] + ("…" if len(shown) > LONGEST_TOOLTIP else "") if shown else None
+        return " ".join(shown.split()) if column in ("old", "new", "reason") else shown  # one line per row
+
+    def _display(self, line: TrailLine, column: str) -> str:
+        values = {
+            "id": str(line.id), "when": _utc_text(line.at_utc), "who": line.actor, "action": line.action,
+            "table": line.table, "record": line.record, "field": line.field, "old": line.old, "new": line.new,
+            "reason": line.reason, "participant": line.participant or line.study,
+        }
+        return values[column] or ""
+
+
+def _utc_text(stamp: str) -> str:
+    """An audit time in UTC, the date in the user's format, to the second."""
+    moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    shown = QDateTime(QDate(moment.year, moment.month, moment.day), QTime(moment.hour, moment.minute, moment.second))
+    return QLocale().toString(shown, f"{date_format()} HH:mm:ss")
