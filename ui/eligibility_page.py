@@ -28,6 +28,9 @@ from coordinator.eligibility.criteria import Decision
 from coordinator.eligibility.service import Assessment
 from coordinator.errors import InputError
 from coordinator.participants.lifecycle import Status
+from coordinator.security.permissions import Permission
+from coordinator.signatures import service as signatures
+from coordinator.signatures.records import ELIGIBILITY
 from ui.criteria_model import COLUMNS, CriteriaModel
 from ui.enroll_dialog import EnrollDialog, enrolled_text
 from ui.formats import show_date
@@ -38,6 +41,9 @@ from ui.forms import (
     say,
     value_label,
 )
+from ui.signature_dialog import SignatureDialog, why_not_sign
+from ui.signature_lines import SignatureLines
+from ui.signed_in_user import permit
 from ui.value_entry import ValueEntry
 from ui.verdict_banner import RiskLine, VerdictBanner
 
@@ -65,6 +71,10 @@ class EligibilityPage(QDialog):
         self.situation = value_label()
         self.banner = VerdictBanner()
         self.risk = RiskLine()
+        self.signature_lines = SignatureLines()
+        self.sign_button = QPushButton(self.tr("Si&gn…"))
+        self.sign_button.setAutoDefault(False)
+        self.sign_button.clicked.connect(self.open_signing)
         self.model = CriteriaModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -84,6 +94,7 @@ class EligibilityPage(QDialog):
         close.button(QDialogButtonBox.StandardButton.Close).setAutoDefault(False)
         actions = QHBoxLayout()
         actions.addWidget(self.confirm_button)
+        actions.addWidget(self.sign_button)
         actions.addWidget(self.enroll_button)
         actions.addStretch(1)
         actions.addWidget(close)
@@ -91,6 +102,7 @@ class EligibilityPage(QDialog):
         layout.addWidget(self.heading)
         layout.addWidget(self.situation)
         layout.addWidget(self.banner)
+        layout.addWidget(self.signature_lines)
         layout.addWidget(self.risk)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.entry)
@@ -142,7 +154,7 @@ class EligibilityPage(QDialog):
         selected = self._selected_criterion()
         self.model.set_assessment(assessment)
         self.entry.set_assessment(assessment)
-        self.entry.setVisible(definition.eligibility is not None)
+        self.entry.setVisible(definition.eligibility is not None and self._ctx.may(Permission.RECORD, subject.study))
         if selected is not None and (row := self.model.row_of(selected)) is not None:
             self.table.selectionModel().blockSignals(True)
             self.table.selectRow(row)
@@ -150,10 +162,30 @@ class EligibilityPage(QDialog):
         screening = status is Status.screening
         why = "" if screening else self.tr("{code} is not in screening ({status}).").format(
             code=subject.code, status=status.label)
-        for button in (self.confirm_button, self.enroll_button):
-            button.setEnabled(screening)
-            button.setToolTip(why)
-        self.confirm_button.setEnabled(screening and definition.eligibility is not None)
+        permit(self.confirm_button, self._ctx, Permission.CONFIRM_ELIGIBILITY, subject.study,
+               possible=screening and definition.eligibility is not None, why_not=why)
+        permit(self.enroll_button, self._ctx, Permission.RECORD, subject.study, possible=screening, why_not=why)
+        self._show_signatures()
+
+    def _show_signatures(self) -> None:
+        """The confirmation's signatures under the verdict; Sign… for an investigator once there is a current
+        confirmation (the tooltip says why not otherwise, in the service's words)."""
+        self.signature_lines.show_signatures(signatures.signatures_of(self._ctx, self._code, ELIGIBILITY.name))
+        why = why_not_sign(self._ctx, ELIGIBILITY.name, self._code)
+        self.sign_button.setEnabled(not why)
+        self.sign_button.setToolTip(why or self.tr("Sign the eligibility confirmation electronically"))
+
+    def open_signing(self) -> SignatureDialog:
+        dialog = SignatureDialog(self._ctx, ELIGIBILITY.name, self._code, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.signed.connect(self._after_signing)
+        dialog.open()
+        return dialog
+
+    def _after_signing(self, _view: object) -> None:
+        self.reload()
+        self._tell(self.tr("Eligibility confirmation signed."))
+        self.changed.emit(self._code)
 
     def _after_reset(self) -> None:
         self.table.clearSpans()

@@ -9,20 +9,28 @@ from PySide6.QtCore import QSettings, Qt, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
+from coordinator.audit.chain import ChainReport, verify
 from coordinator.participants.queries import get_participant
 from coordinator.participants.register import Registered
+from coordinator.security import settings as security_settings
+from coordinator.security.permissions import Permission
 from coordinator.studies import catalogue
 from coordinator.studies.catalogue import StudySummary
 from coordinator.workspace import Workspace
+from ui.audit_dialog import AuditDialog
 from ui.backup_actions import BackupActions
 from ui.consent_todo_dialog import ConsentTodoDialog
+from ui.forms import ERROR_STYLE
+from ui.idle_lock import MINUTE_MS, IdleLock
 from ui.participant_page import ParticipantPage
 from ui.participant_panel import ParticipantPanel
+from ui.password_dialog import PasswordDialog
 from ui.registration_dialog import RegistrationDialog
 from ui.screening_log_dialog import ScreeningLogDialog
+from ui.signed_in_user import permit, signed_in_text
 from ui.study_list import StudyList
 from ui.study_problems_banner import StudyProblemsBanner
-from ui.tasks import tasks_running
+from ui.tasks import run_task, tasks_running
 
 DEFAULT_SIZE = (1280, 800)
 STUDY_LIST_WIDTH, STUDY_LIST_MINIMUM_WIDTH = 360, 220
@@ -59,8 +67,18 @@ class MainWindow(QMainWindow):
         self.screening_log_action.setToolTip(self.tr("Screened, eligible, enrolled and screen failures by reason "
                                                      "for the selected study, as a view and a PDF"))
         self.screening_log_action.triggered.connect(self.screening_log)
+        self.audit_action = QAction(self.tr("&Audit trail…"), self)
+        self.audit_action.setToolTip(self.tr("Every change and event, filtered by study, participant, user, "
+                                             "table and period, and its export to CSV or PDF"))
+        self.audit_action.triggered.connect(self.audit_trail)
         self.backups = BackupActions(self, lambda: self._workspace)
         self.backups.restored.connect(self.set_workspace)
+        self.lock_action = QAction(self.tr("&Lock now"), self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.setStatusTip(self.tr("Cover the window and ask for your password before going on"))
+        self.lock_action.triggered.connect(lambda: self.idle_lock.lock_now())
+        self.change_password_action = QAction(self.tr("Change &password…"), self)
+        self.change_password_action.triggered.connect(self.change_password)
 
         self.banner = StudyProblemsBanner()
         self.studies = StudyList()
@@ -83,8 +101,17 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._build_menus()
         self._set_tab_order()
+        self.audit_warning = QLabel()
+        self.audit_warning.setStyleSheet(ERROR_STYLE)
+        self.audit_warning.hide()
+        self.signed_in = QLabel()
         self.database = QLabel()
-        self.statusBar().addPermanentWidget(self.database)
+        for label in (self.audit_warning, self.signed_in, self.database):
+            label.setContentsMargins(6, 0, 6, 0)
+            self.statusBar().addPermanentWidget(label)
+        minutes = security_settings.load(workspace.ctx).idle_lock_minutes
+        self.idle_lock = IdleLock(self, lambda: self._workspace.ctx, minutes * MINUTE_MS)
+        self.idle_lock.unlocked.connect(self.show_signed_in)
         self.set_workspace(workspace)
 
     def _build_menus(self) -> None:
@@ -92,11 +119,16 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.backups.back_up_action)
         file_menu.addAction(self.backups.restore_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.lock_action)
+        file_menu.addAction(self.change_password_action)
+        file_menu.addSeparator()
         quit_action = file_menu.addAction(self.tr("&Quit"))
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         study_menu = self.menuBar().addMenu(self.tr("&Study"))
         study_menu.addAction(self.screening_log_action)
+        study_menu.addSeparator()
+        study_menu.addAction(self.audit_action)
         participants_menu = self.menuBar().addMenu(self.tr("&Participants"))
         participants_menu.addAction(self.register_action)
         participants_menu.addAction(self.find_action)
@@ -124,19 +156,36 @@ class MainWindow(QMainWindow):
         self.participants.set_context(workspace.ctx)
         self.banner.show_problems(workspace.study_problems)
         self.database.setText(self.tr("Database: {location}").format(location=database_location(workspace.ctx.url)))
+        self.show_signed_in()
         self.refresh()
+
+    def show_signed_in(self) -> None:
+        """Who is signed in, in the status bar, and the actions their roles allow (at start, after a restore, an
+        unlock: the roles are read again by every sign-in and every write)."""
+        self.signed_in.setText(signed_in_text(self._workspace.ctx.user))
+        self._apply_roles()
+
+    def _apply_roles(self) -> None:
+        """Grey the actions the user's roles do not allow on the selected study (a courtesy: the services refuse
+        them anyway, and a refusal that happens all the same is shown as a message)."""
+        ctx = self._workspace.ctx
+        for target in (self.register_action, self.participants.register_button):
+            permit(target, ctx, Permission.RECORD, self.participants.study, possible=bool(self._summaries))
+        permit(self.backups.back_up_action, ctx, Permission.BACKUP)
+        permit(self.backups.restore_action, ctx, Permission.RESTORE)
+        permit(self.audit_action, ctx, Permission.REVIEW_AUDIT)
 
     def refresh(self) -> None:
         """Read the studies' counts again and re-run the participant query (selection and filters kept)."""
         summaries = catalogue.summaries(self._workspace.ctx)
         self._summaries = {summary.code: summary for summary in summaries}
         self.studies.show_summaries(summaries, self.participants.study)
-        self.register_action.setEnabled(bool(summaries))
         self.screening_log_action.setEnabled(bool(summaries))
-        self.participants.register_button.setEnabled(bool(summaries))
+        self._apply_roles()
 
     def _show_study(self, code: str) -> None:
         self.participants.show_study(self._summaries[code])
+        self._apply_roles()
 
     def focus_search(self) -> None:
         search = self.participants.filters.search
@@ -175,11 +224,49 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def audit_trail(self) -> AuditDialog:
+        dialog = AuditDialog(self._workspace.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
     def consent_todo(self) -> ConsentTodoDialog:
         dialog = ConsentTodoDialog(self._workspace.ctx, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    def change_password(self) -> PasswordDialog:
+        dialog = PasswordDialog(self._workspace.ctx, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.statusBar().showMessage(self.tr("Your password was changed."),
+                                                                     STATUS_MESSAGE_MS))
+        dialog.open()
+        return dialog
+
+    def verify_audit_trail(self) -> None:
+        """Check the audit trail's hash chain in the database thread (at start, once the window shows); a trail
+        that is not intact is said at once, and stays said in the status bar."""
+        engine = self._workspace.ctx.engine
+        run_task(self, self.tr("Checking the audit trail…"), lambda: verify(engine), self._audit_checked)
+
+    def _audit_checked(self, report: ChainReport) -> QMessageBox | None:
+        if report.intact:
+            self.audit_warning.hide()
+            return None
+        count = len(report.faults)
+        self.audit_warning.setText(self.tr("Audit trail: %n finding(s)", "", count))
+        self.audit_warning.setToolTip(self.tr("Run 'coordinator audit verify' for the rows at fault"))
+        self.audit_warning.show()
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Audit trail not intact"), self.tr(
+            "The check of the audit trail at start found %n problem(s): rows of the trail were changed, removed or "
+            "added outside Study Coordinator.", "", count), QMessageBox.StandardButton.Ok, self)
+        box.setInformativeText(self.tr(
+            "Tell the administrator. The command 'coordinator audit verify' lists the rows at fault; keep a copy of "
+            "this database as it is until the cause is known."))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
 
     def about(self) -> None:
         try:
@@ -208,8 +295,10 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         if tasks_running():  # a backup or restore must finish: stopping it halfway could lose its result
             event.ignore()
-            self.statusBar().showMessage(self.tr("Please wait: the backup or restore is still running."), 5000)
+            self.statusBar().showMessage(self.tr("Please wait: the backup, restore or check is still running."),
+                                         5000)
             return
+        self.idle_lock.stop()
         if self._remember_layout:
             settings = QSettings()
             settings.setValue(GEOMETRY_KEY, self.saveGeometry())

@@ -2,7 +2,8 @@
 
 Three kinds, kept apart: bad input (InputError) is explained (beside its field when a form catches it, see
 ui.forms, otherwise in a message box); the machine in the way (EnvironmentProblem: disk full, file locked,
-read-only folder) gets a plain message; anything else is a bug and opens the crash dialog.
+read-only folder) or a refusal of the user's roles (NotPermitted) gets a plain message; anything else is a bug and
+opens the crash dialog.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from coordinator.crash import crash_details, write_crash_report
-from coordinator.errors import CoordinatorError, EnvironmentProblem, InputError
+from coordinator.errors import CoordinatorError, EnvironmentProblem, InputError, NotPermitted
 from ui.crash_dialog import CrashDialog
 
 _shown: set[QDialog] = set()
@@ -37,7 +38,7 @@ def report(error: BaseException, parent: QWidget | None = None) -> QWidget:
     """Tell the user about an error that reached the top of an action; returns the window shown."""
     if isinstance(error, InputError):
         return _message_box(QMessageBox.Icon.Information, error.message, parent)
-    if isinstance(error, EnvironmentProblem):
+    if isinstance(error, (EnvironmentProblem, NotPermitted)):  # the machine, or the user's roles, in the way
         return _message_box(QMessageBox.Icon.Warning, error.message, parent)
     return show_crash(error, parent)
 

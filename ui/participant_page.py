@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -22,6 +23,9 @@ from coordinator.consent.status import State
 from coordinator.context import Context
 from coordinator.eligibility import service as eligibility
 from coordinator.participants.queries import ContactRow, get_participant
+from coordinator.security.permissions import Permission
+from coordinator.signatures import service as signatures
+from coordinator.signatures.records import KINDS
 from ui.consent_dialog import ConsentDialog
 from ui.criteria_model import decision_text
 from ui.eligibility_page import EligibilityPage
@@ -29,6 +33,9 @@ from ui.formats import show_date, show_utc_stamp
 from ui.forms import WARNING_STYLE, heading_label, value_label
 from ui.history_model import HistoryModel
 from ui.identity_dialog import IdentityDialog, sex_label
+from ui.signature_dialog import SignatureDialog, why_not_sign
+from ui.signature_lines import SignatureLines, sentence_start
+from ui.signed_in_user import permit
 from ui.status_dialog import StatusDialog
 from ui.tables import set_up_read_only_table
 from ui.withdrawal_dialog import WithdrawalDialog
@@ -64,6 +71,9 @@ class ParticipantPage(QDialog):
         self.consent_status, self.signatures = value_label(), value_label()
         consent_box = self._facts(self.tr("Consent"), [
             (self.tr("Consent:"), self.consent_status), (self.tr("Signatures:"), self.signatures)])
+        self.signature_lines = SignatureLines(show_record=True)
+        self.signatures_box = QGroupBox(self.tr("Electronic signatures"))
+        QVBoxLayout(self.signatures_box).addWidget(self.signature_lines)
 
         self.eligibility_button = QPushButton(self.tr("&Eligibility…"))
         self.eligibility_button.setToolTip(self.tr("Record screening values, confirm eligibility and enroll"))
@@ -82,6 +92,17 @@ class ParticipantPage(QDialog):
         self.withdraw_consent_button = QPushButton(self.tr("&Withdraw consent…"))
         self.withdraw_consent_button.clicked.connect(self.withdraw_consent)
         actions.addWidget(self.withdraw_consent_button)
+        self.sign_button = QPushButton(self.tr("Si&gn…"))
+        self.sign_button.setToolTip(self.tr("Sign the eligibility confirmation, the consent or the casebook"))
+        self.sign_menu = QMenu(self.sign_button)
+        self.sign_menu.setToolTipsVisible(True)
+        for kind in KINDS.values():
+            action = self.sign_menu.addAction(sentence_start(kind.describe(code.upper())) + "…")
+            action.setData(kind.name)
+            action.triggered.connect(lambda _checked=False, name=kind.name: self.open_signing(name))
+        self.sign_menu.aboutToShow.connect(self._check_signing)
+        self.sign_button.setMenu(self.sign_menu)
+        actions.addWidget(self.sign_button)
         actions.addStretch(1)
 
         self.history_model = HistoryModel(self)
@@ -97,6 +118,7 @@ class ParticipantPage(QDialog):
         layout.addWidget(self.code)
         layout.addLayout(facts)
         layout.addWidget(consent_box)
+        layout.addWidget(self.signatures_box)
         layout.addLayout(actions)
         layout.addWidget(history_label)
         layout.addWidget(self.history, 1)
@@ -145,11 +167,26 @@ class ParticipantPage(QDialog):
                 document=r.document, version=r.version)
             for r in consent.signatures_of(self._ctx, row.code)) or "–")
         final = row.status.is_final
-        self.change_status_button.setEnabled(not final)
-        self.change_status_button.setToolTip(
-            self.tr("The status is final: no further change is possible.") if final else "")
+        permit(self.change_status_button, self._ctx, Permission.RECORD, row.study, possible=not final,
+               why_not=self.tr("The status is final: no further change is possible."))
+        for button in (self.correct_identity_button, self.record_consent_button, self.withdraw_consent_button):
+            permit(button, self._ctx, Permission.RECORD, row.study)
+        self._show_signatures(row.study)
         self.history_model.set_lines(participant_history(self._ctx, row.code))
         self.history.resizeColumnsToContents()
+
+    def _show_signatures(self, study: str) -> None:
+        """Every electronic signature of the participant's records, each saying whether it still holds."""
+        self.signature_lines.show_signatures(signatures.signatures_of(self._ctx, self._code))
+        self.signatures_box.setVisible(bool(self.signature_lines.lines))
+        permit(self.sign_button, self._ctx, Permission.SIGN, study)
+
+    def _check_signing(self) -> None:
+        """Just before the menu opens: each record that cannot be signed now is greyed, with the reason."""
+        for action in self.sign_menu.actions():
+            why = why_not_sign(self._ctx, action.data(), self._code)
+            action.setEnabled(not why)
+            action.setToolTip(why)
 
     def _eligibility_summary(self) -> str:
         """The verdict and whether an investigator confirmed it, in one line; the details are one click away."""
@@ -191,6 +228,9 @@ class ParticipantPage(QDialog):
 
     def withdraw_consent(self) -> WithdrawalDialog:
         return self._open(WithdrawalDialog(self._ctx, self._code, self))
+
+    def open_signing(self, kind: str) -> SignatureDialog:
+        return self._open(SignatureDialog(self._ctx, kind, self._code, self))
 
     def correct_identity(self) -> IdentityDialog:
         return self._open(IdentityDialog(self._ctx, self._detail, self))

@@ -11,7 +11,7 @@ from coordinator.cli.output import print_json, print_table, warn
 from coordinator.cli.session import NEW_PASSWORD_ENV, secret, signed_in
 from coordinator.consent.service import statuses as consent_statuses
 from coordinator.demo import load_demo
-from coordinator.documents.consent_checklist import blank_checklist, participant_checklist, write_pdf
+from coordinator.documents.consent_checklist import print_checklist
 from coordinator.errors import InputError, RuleViolation
 from coordinator.i18n import _
 from coordinator.participants.lifecycle import parse_status
@@ -176,8 +176,8 @@ def print_consent_checklist(options: argparse.Namespace) -> None:
     if options.blank and not options.study:
         raise InputError(_("A blank checklist needs --study."), field="study")
     ctx = _open(options).ctx
-    checklist = blank_checklist(ctx, options.study) if options.blank else participant_checklist(ctx, options.code)
-    written = write_pdf(checklist, Path(options.out), ctx.today())
+    written = print_checklist(ctx, Path(options.out), code=None if options.blank else options.code,
+                              study=options.study)
     if options.json:
         print_json({"pdf": written})
     else:

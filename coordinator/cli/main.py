@@ -11,7 +11,14 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from coordinator.cli import audit_commands, commands, consent_commands, eligibility_commands, user_commands
+from coordinator.cli import (
+    audit_commands,
+    commands,
+    consent_commands,
+    eligibility_commands,
+    signature_commands,
+    user_commands,
+)
 from coordinator.crash import write_crash_report
 from coordinator.errors import EnvironmentProblem, InputError, NotPermitted
 from coordinator.i18n import _
@@ -100,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
         "record screening values, check and confirm eligibility"))
     eligibility_commands.add_eligibility_parsers(eligibility, common)
     eligibility_commands.add_commands(command)
+    signature_commands.add_commands(command)
     allocation = sub.add_parser("allocation", parents=[common], help=_(
         "the sealed allocation list of a randomized study: report and verify"), description=_(
         "the sealed allocation list of a randomized study: report and verify"))

@@ -11,6 +11,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
+from coordinator.audit.export_log import log_export
 from coordinator.consent import service as consent
 from coordinator.consent.rules import Role, rule_for
 from coordinator.consent.status import document_in_force
@@ -18,8 +19,11 @@ from coordinator.context import Context
 from coordinator.documents import pdf
 from coordinator.documents.fonts import BOLD, REGULAR
 from coordinator.documents.pdf import GRID, HEADER_FILL, MISSING_FILL, MISSING_RED
+from coordinator.documents.signature_block import signature_block
 from coordinator.i18n import N_, _
 from coordinator.participants.queries import get_participant
+from coordinator.signatures.records import CONSENT
+from coordinator.signatures.service import SignatureView, signatures_of
 from coordinator.studies import catalogue
 from coordinator.studies.schema import StudyDefinition
 
@@ -49,6 +53,7 @@ class Checklist:
     status_ok: bool
     signers: list[SignerLine]
     notes: list[str]
+    electronic: tuple[SignatureView, ...] | None = None  # the consent record's e-signatures; None: blank
 
 
 CHECK_ITEMS = (N_("Information sheet given"), N_("Time to consider the decision given"), N_("Questions answered"),
@@ -78,7 +83,7 @@ def participant_checklist(ctx: Context, code: str) -> Checklist:
     person = f"{detail.row.code} – {detail.full_name or '–'} – " + _("born {date}").format(date=detail.row.birth_date)
     return Checklist(definition.short_name, definition.title, _document_line(definition, today),
                      rule_for(definition.consent_jurisdiction).law, person, result.explanation,
-                     result.is_current, signers, notes)
+                     result.is_current, signers, notes, tuple(signatures_of(ctx, code, CONSENT.name)))
 
 
 def blank_checklist(ctx: Context, study: str) -> Checklist:
@@ -106,6 +111,17 @@ def _document_line(definition: StudyDefinition, on: date) -> str:
         name=document.name, version=document.version, language=document.language, effective=document.effective)
 
 
+def print_checklist(ctx: Context, out: Path, *, code: str | None = None, study: str | None = None) -> Path:
+    """The participant's checklist (`code`), or a blank one for `study`, written to `out` and logged as an export
+    (it shows names: the log says who printed it, and where it went)."""
+    checklist = participant_checklist(ctx, code) if code else blank_checklist(ctx, study or "")
+    written = write_pdf(checklist, out, ctx.today())
+    subject = code.strip().upper() if code else None
+    log_export(ctx, _("consent checklist PDF") if subject else _("blank consent checklist PDF"), written,
+               study=checklist.study, subject=subject)
+    return written
+
+
 def write_pdf(checklist: Checklist, out: Path, printed_on: date) -> Path:
     """Draw the checklist on A4 with embedded fonts; returns the file written."""
     pdf.pdf_path(out)
@@ -130,6 +146,8 @@ def write_pdf(checklist: Checklist, out: Path, printed_on: date) -> Path:
         _signature_table(checklist, p, small),
         p(_("Checklist"), section),
         _check_table(p),
+        *([p(_("Electronic signatures"), section), signature_block(checklist.electronic)]
+          if checklist.electronic is not None else []),
         Spacer(1, 14),
         p(_("Printed on {date}. Keep at the site: this page shows names.").format(date=printed_on), small),
     ]

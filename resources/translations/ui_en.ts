@@ -31,4 +31,31 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>IdleLock</name>
+    <message numerus="yes">
+        <source>Locked after %n minute(s) without use.</source>
+        <translation>
+            <numerusform>Locked after %n minute without use.</numerusform>
+            <numerusform>Locked after %n minutes without use.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message numerus="yes">
+        <source>Audit trail: %n finding(s)</source>
+        <translation>
+            <numerusform>Audit trail: %n finding</numerusform>
+            <numerusform>Audit trail: %n findings</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The check of the audit trail at start found %n problem(s): rows of the trail were changed, removed or added outside Study Coordinator.</source>
+        <translation>
+            <numerusform>The check of the audit trail at start found %n problem: rows of the trail were changed, removed or added outside Study Coordinator.</numerusform>
+            <numerusform>The check of the audit trail at start found %n problems: rows of the trail were changed, removed or added outside Study Coordinator.</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

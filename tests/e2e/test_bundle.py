@@ -1,5 +1,5 @@
-"""The PyInstaller bundle: it builds from build.spec, its command line creates and migrates a database, and it
-opens the window (offscreen) and saves a screenshot.
+"""The PyInstaller bundle: it builds from build.spec, its command line creates and migrates a database and its
+administrator (argon2 frozen), and it signs in, opens the window (offscreen) and saves a screenshot.
 
 Slow (a minute or two): deselect with `-m "not slow"` while working on something else; CI runs it.
 """
@@ -18,6 +18,7 @@ from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_STUDIES = {"MILA", "REL-ALL", "BLINA-MRD", "NK-HSCT", "ELIT-AML01"}
+PASSWORD = "sunny meadow 42"
 
 
 def run(command: list[str], *, timeout: float, cwd: Path, env: dict[str, str] | None = None) -> str:
@@ -44,23 +45,30 @@ def test_bundle_builds_creates_its_database_and_shows_the_window(tmp_path: Path)
     env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "COORDINATOR_DB")}
     env["COORDINATOR_DATA_DIR"] = str(work / "data")
 
-    # The command line works frozen: the database is created and migrated, the study files are found.
+    # The command line works frozen: the database is created and migrated, its first administrator made (the
+    # password hashed by the bundled argon2), the study files found; the commands sign in from the environment.
     database = work / "x.sqlite3"
+    signed_in = {**env, "COORDINATOR_USER": "demo", "COORDINATOR_PASSWORD": PASSWORD}
+    run([str(program), "init", "--db", str(database), "--admin", "demo", "--name", "Demo Administrator",
+         "--investigator", "--demo"], timeout=120, cwd=work, env={**env, "COORDINATOR_NEW_PASSWORD": PASSWORD})
     studies = json.loads(run([str(program), "studies", "--db", str(database), "--json"], timeout=120, cwd=work,
-                             env=env))
+                             env=signed_in))
     assert {study["code"] for study in studies} == SEED_STUDIES
     with sqlite3.connect(database) as connection:
         (revision,) = connection.execute("SELECT version_num FROM alembic_version").fetchone()
     assert revision, "the bundled migrations did not stamp the database"
 
-    # No command: the window opens (offscreen) and saves a screenshot of itself.
+    # No command: the window signs in from the environment, opens (offscreen) and saves a screenshot of itself.
     shot = work / "shot.png"
-    run([str(program), "--screenshot", str(shot), "--db", str(work / "y.sqlite3")], timeout=120, cwd=work,
-        env={**env, "QT_QPA_PLATFORM": "offscreen"})
+    run([str(program), "--screenshot", str(shot), "--db", str(database)], timeout=120, cwd=work,
+        env={**signed_in, "QT_QPA_PLATFORM": "offscreen"})
     assert shot.is_file(), "the bundled program wrote no screenshot"
     with Image.open(shot) as image:
         width, height = image.size
         colours = image.convert("RGB").getcolors(maxcolors=1_000_000)
     assert width >= 400 and height >= 300, f"screenshot is only {width}x{height}"
     assert colours is None or len(colours) > 20, "the screenshot is (nearly) blank"
-    assert (work / "y.sqlite3").is_file(), "the window did not create its database"
+    with sqlite3.connect(database) as connection:
+        actions = connection.execute("SELECT new_value FROM audit_trail WHERE table_name = 'user_account' "
+                                     "AND action = 'event' ORDER BY id").fetchall()
+    assert actions.count(("signed in",)) == 2, "the sign-ins of the command and of the window were not audited"

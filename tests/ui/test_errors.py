@@ -9,8 +9,6 @@ from PySide6.QtWidgets import QMessageBox
 
 from coordinator.errors import EnvironmentProblem
 from coordinator.participants import queries
-from coordinator.participants.queries import ParticipantQuery, find_ids
-from coordinator.workspace import open_workspace
 from tests.ui.driving import column, select_study, visible, wait_for
 from ui import messages
 from ui.app import run_app
@@ -66,26 +64,16 @@ def test_a_database_failure_while_scrolling_gives_one_plain_message(qtbot, monke
     box.close()
 
 
-def test_screenshot_writes_the_window_as_a_png(qtbot, db_file, tmp_path):
+def test_screenshot_writes_the_window_as_a_png(qtbot, tester_db, signed_in_env, db_file, tmp_path):
     picture = tmp_path / "window.png"
     assert run_app(["--db", str(db_file), "--screenshot", str(picture)]) == 0
     image = QImage(str(picture))
     assert (image.width(), image.height()) == (1280, 800)
 
 
-def test_the_language_option_translates_qt_own_buttons(qtbot, db_file, tmp_path):
+def test_the_language_option_translates_qt_own_buttons(qtbot, tester_db, signed_in_env, db_file, tmp_path):
     assert run_app(["--db", str(db_file), "--language", "fr", "--screenshot", str(tmp_path / "fr.png")]) == 0
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Annuler"
-
-
-def test_the_first_start_on_the_default_database_loads_the_demo(qtbot, data_dir, tmp_path):
-    assert run_app(["--screenshot", str(tmp_path / "first.png")]) == 0
-    default = open_workspace()
-    try:
-        assert default.ctx.url.endswith(str(data_dir / "coordinator.sqlite3"))
-        assert len(find_ids(default.ctx, ParticipantQuery(study="MILA"))) > 0
-    finally:
-        default.ctx.engine.dispose()
 
 
 def test_a_file_that_is_not_a_database_is_refused_with_a_plain_message(qtbot, monkeypatch, tmp_path):

@@ -25,9 +25,10 @@ from coordinator.participants.register import Registration, register
 from coordinator.participants.status import change_status, correct_identity
 from coordinator.security import accounts, settings
 from coordinator.security.permissions import Role
+from coordinator.signatures import service as signatures
 from coordinator.workspace import open_workspace
 from db.tables import AuditEntry
-from tests.accounts import TESTER, act_as, add_user
+from tests.accounts import PASSWORD, TESTER, act_as, add_user
 from tests.consenting import sign_all
 from tests.enrolling import make_eligible, on_day
 
@@ -102,6 +103,8 @@ ACTIONS: list[tuple[str, set[Role], Callable[[Context], object], Callable[[Conte
      lambda ctx, code: eligibility.record(on_day(ctx, DAY), code, [ValueInput("COHORT", "AL", source="chart")])),
     ("confirm eligibility", {Role.INVESTIGATOR}, recorded,
      lambda ctx, code: eligibility.confirm(on_day(ctx, DAY), code)),
+    ("sign a casebook", {Role.INVESTIGATOR}, consented,
+     lambda ctx, code: signatures.sign(ctx, "casebook", code, "review", PASSWORD + "-new")),
     ("enroll", {Role.INVESTIGATOR, Role.COORDINATOR}, eligible_unconfirmed,
      lambda ctx, code: enroll(on_day(ctx, DAY), code, reason="eligible")),
     ("assess risk", {Role.INVESTIGATOR, Role.COORDINATOR},
