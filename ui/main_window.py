@@ -248,9 +248,12 @@ class MainWindow(QMainWindow):
         """Check the audit trail's hash chain in the database thread (at start, once the window shows); a trail
         that is not intact is said at once, and stays said in the status bar."""
         engine = self._workspace.ctx.engine
-        run_task(self, self.tr("Checking the audit trail…"), lambda: verify(engine), self._audit_checked)
+        label = self.tr("Checking the audit trail…")
+        self.statusBar().showMessage(label)
+        run_task(self, label, lambda: verify(engine), self._audit_checked, quiet=True)
 
     def _audit_checked(self, report: ChainReport) -> QMessageBox | None:
+        self.statusBar().clearMessage()
         if report.intact:
             self.audit_warning.hide()
             return None

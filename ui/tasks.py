@@ -50,8 +50,9 @@ class _Task(QObject):
         self._timer.timeout.connect(self._show_progress)
         self.done.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
-    def start(self, work: Callable[[], Any]) -> None:
-        self._timer.start(PROGRESS_DELAY_MS)
+    def start(self, work: Callable[[], Any], *, quiet: bool) -> None:
+        if not quiet:
+            self._timer.start(PROGRESS_DELAY_MS)
         _database_thread().start(lambda: self._run(work))
 
     def _run(self, work: Callable[[], Any]) -> None:  # in the worker thread
@@ -89,11 +90,12 @@ def tasks_running() -> bool:
 
 
 def run_task(parent: QWidget, label: str, work: Callable[[], Any], on_success: Callable[[Any], None],
-             on_failure: Callable[[BaseException], None] | None = None) -> None:
+             on_failure: Callable[[BaseException], None] | None = None, *, quiet: bool = False) -> None:
     """Run work() in the database thread; call on_success(result) or on_failure(error) on the main thread.
 
     Without on_failure, the error is reported by ui.messages (plain message, or crash dialog for a bug).
+    `quiet` work the user did not ask for (the check at start) never shows the progress dialog over the window.
     """
     task = _Task(parent, label, on_success, on_failure or (lambda error: messages.report(error, parent)))
     _running.add(task)
-    task.start(work)
+    task.start(work, quiet=quiet)

@@ -28,6 +28,18 @@ def test_a_slow_task_shows_progress_and_delivers_on_the_main_thread(qtbot, monke
     assert not visible(QProgressDialog)
 
 
+def test_a_quiet_slow_task_never_covers_the_window_with_progress(qtbot, monkeypatch):
+    monkeypatch.setattr(tasks, "PROGRESS_DELAY_MS", 20)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    seen = []
+    tasks.run_task(parent, "Checking…", lambda: time.sleep(0.3) or "done", seen.append, quiet=True)
+    qtbot.wait(150)
+    assert not visible(QProgressDialog)
+    qtbot.waitUntil(lambda: seen == ["done"])
+
+
 def test_a_quick_task_shows_no_progress_and_an_error_goes_to_on_failure(qtbot):
     parent = QWidget()
     qtbot.addWidget(parent)
