@@ -180,7 +180,8 @@ def decision_text(verdict: Verdict, name_missing: bool = True) -> str:
         return _tr("Eligible")
     if verdict.decision is Decision.not_eligible:
         return _tr("Not eligible: {criteria}").format(criteria=", ".join(verdict.failing))
-    missing = _tr("Incomplete: %n criterion(s) missing", len(verdict.missing))
+    missing = QCoreApplication.translate("Eligibility", "Incomplete: %n criterion(s) missing", None,
+                                         len(verdict.missing))  # spelled out: lupdate reads only literal calls
     return f"{missing} ({', '.join(verdict.missing)})" if name_missing else missing
 
 

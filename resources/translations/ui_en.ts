@@ -2,32 +2,12 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
-    <name>ParticipantPanel</name>
-    <message numerus="yes">
-        <source>%Ln participant(s)</source>
-        <translation>
-            <numerusform>%Ln participant</numerusform>
-            <numerusform>%Ln participants</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
     <name>Eligibility</name>
     <message numerus="yes">
         <source>Incomplete: %n criterion(s) missing</source>
         <translation>
             <numerusform>Incomplete: %n criterion missing</numerusform>
             <numerusform>Incomplete: %n criteria missing</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
-    <name>ScreeningLogDialog</name>
-    <message numerus="yes">
-        <source>%n screen failure(s) recorded by a status change, without an eligibility confirmation naming the criteria.</source>
-        <translation>
-            <numerusform>%n screen failure recorded by a status change, without an eligibility confirmation naming the criteria.</numerusform>
-            <numerusform>%n screen failures recorded by a status change, without an eligibility confirmation naming the criteria.</numerusform>
         </translation>
     </message>
 </context>
@@ -55,6 +35,33 @@
         <translation>
             <numerusform>The check of the audit trail at start found %n problem: rows of the trail were changed, removed or added outside Study Coordinator.</numerusform>
             <numerusform>The check of the audit trail at start found %n problems: rows of the trail were changed, removed or added outside Study Coordinator.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ParticipantPanel</name>
+    <message numerus="yes">
+        <source>%Ln participant(s)</source>
+        <translation>
+            <numerusform>%Ln participant</numerusform>
+            <numerusform>%Ln participants</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ScreeningLogDialog</name>
+    <message numerus="yes">
+        <source>&amp;Participants (%n)</source>
+        <translation>
+            <numerusform>&amp;Participants (%n)</numerusform>
+            <numerusform>&amp;Participants (%n)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n screen failure(s) recorded by a status change, without an eligibility confirmation naming the criteria.</source>
+        <translation>
+            <numerusform>%n screen failure recorded by a status change, without an eligibility confirmation naming the criteria.</numerusform>
+            <numerusform>%n screen failures recorded by a status change, without an eligibility confirmation naming the criteria.</numerusform>
         </translation>
     </message>
 </context>
