@@ -8,7 +8,6 @@ viewer is used at the site (exports mask them).
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from datetime import datetime
 
 from PySide6.QtCore import QDate, QDateTime, QLocale, QObject, Qt, QTime
@@ -16,13 +15,11 @@ from PySide6.QtCore import QDate, QDateTime, QLocale, QObject, Qt, QTime
 from coordinator.audit import trail
 from coordinator.audit.trail import AuditQuery, TrailLine
 from coordinator.context import Context
-from coordinator.errors import EnvironmentProblem
 from ui.formats import date_format
+from ui.page_cache import PAGE_SIZE, PageCache
 from ui.tables import Index, NamedColumnsModel
 
 COLUMNS = ("id", "when", "who", "action", "table", "record", "field", "old", "new", "reason", "participant")
-PAGE_SIZE = 200
-CACHED_PAGES = 50  # at most 10,000 rows in memory, whatever the length of the trail
 LONGEST_TOOLTIP = 1_000  # a study file's JSON is one value: the tooltip shows its start
 
 
@@ -34,7 +31,8 @@ class AuditTableModel(NamedColumnsModel):
         self._ctx = ctx
         self._query = AuditQuery()
         self._total = 0
-        self._pages: OrderedDict[int, list[TrailLine]] = OrderedDict()
+        self._pages: PageCache[list[TrailLine]] = PageCache(
+            lambda number: trail.page(self._ctx, self._query, number * PAGE_SIZE, PAGE_SIZE), list)
         self.titles = {
             "id": self.tr("No."), "when": self.tr("When (UTC)"), "who": self.tr("User"), "action": self.tr("Action"),
             "table": self.tr("Table"), "record": self.tr("Record"), "field": self.tr("Field"),
@@ -67,18 +65,7 @@ class AuditTableModel(NamedColumnsModel):
         if not 0 <= row < self._total:
             return None
         number, place = divmod(row, PAGE_SIZE)
-        page = self._pages.get(number)
-        if page is None:
-            try:
-                page = trail.page(self._ctx, self._query, number * PAGE_SIZE, PAGE_SIZE)
-            except EnvironmentProblem:
-                self._pages[number] = []  # blank rows until the next query, not one message per cell painted
-                raise
-            self._pages[number] = page
-            if len(self._pages) > CACHED_PAGES:
-                self._pages.popitem(last=False)
-        else:
-            self._pages.move_to_end(number)
+        page = self._pages.page(number)
         return page[place] if place < len(page) else None  # rows may have gone from view since the count
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:

@@ -6,7 +6,6 @@ with 100,000 participants costs one id query and a page or two of rows (Anki's b
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import replace
 
 from PySide6.QtCore import QObject, Qt
@@ -14,18 +13,16 @@ from PySide6.QtCore import QObject, Qt
 from coordinator.consent.service import statuses as consent_statuses
 from coordinator.consent.status import ConsentStatus
 from coordinator.context import Context
-from coordinator.errors import EnvironmentProblem
 from coordinator.participants import queries
 from coordinator.participants.queries import ParticipantQuery, ParticipantRow
 from coordinator.studies.schema import StudyDefinition
 from ui.formats import show_date
+from ui.page_cache import PAGE_SIZE, PageCache
 from ui.tables import Index, NamedColumnsModel
 
 COLUMNS = ("code", "site", "arm", "status", "age", "registered", "enrolled", "ended", "consent")
 UNSORTED = frozenset({"consent"})  # computed per page, not in SQL; the others are the SQL sort keys
 NUMERIC = frozenset({"site", "age"})
-PAGE_SIZE = 200
-CACHED_PAGES = 50  # at most 10,000 rows in memory, whatever the size of the study
 
 
 class ParticipantTableModel(NamedColumnsModel):
@@ -37,7 +34,7 @@ class ParticipantTableModel(NamedColumnsModel):
         self._query = ParticipantQuery()
         self._definition: StudyDefinition | None = None
         self._ids: list[int] = []
-        self._pages: OrderedDict[int, dict[int, tuple[ParticipantRow, ConsentStatus]]] = OrderedDict()
+        self._pages: PageCache[dict[int, tuple[ParticipantRow, ConsentStatus]]] = PageCache(self._read_page, dict)
         self._today = ctx.today()
         self.titles = {
             "code": self.tr("Code"), "site": self.tr("Site"), "arm": self.tr("Arm"), "status": self.tr("Status"),
@@ -130,24 +127,15 @@ class ParticipantTableModel(NamedColumnsModel):
         found = self._line(row)
         return found[0] if found else None
 
+    def _read_page(self, number: int) -> dict[int, tuple[ParticipantRow, ConsentStatus]]:
+        wanted = self._ids[number * PAGE_SIZE:(number + 1) * PAGE_SIZE]
+        consents = consent_statuses(self._ctx, wanted)
+        return {found.id: (found, consents[found.id]) for found in queries.rows(self._ctx, wanted)}
+
     def _line(self, row: int) -> tuple[ParticipantRow, ConsentStatus] | None:
         """The row and its consent status from its page, fetching the page (PAGE_SIZE ids) on first use."""
         participant_id = self.id_at(row)
         if participant_id is None:
             return None
-        number = row // PAGE_SIZE
-        page = self._pages.get(number)
-        if page is None:
-            wanted = self._ids[number * PAGE_SIZE:(number + 1) * PAGE_SIZE]
-            try:
-                consents = consent_statuses(self._ctx, wanted)
-                page = {found.id: (found, consents[found.id]) for found in queries.rows(self._ctx, wanted)}
-            except EnvironmentProblem:
-                self._pages[number] = {}  # blank rows until the next query, not one message per cell painted
-                raise
-            self._pages[number] = page
-            if len(self._pages) > CACHED_PAGES:
-                self._pages.popitem(last=False)
-        else:
-            self._pages.move_to_end(number)
+        page = self._pages.page(row // PAGE_SIZE)
         return page.get(participant_id)
