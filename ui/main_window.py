@@ -14,6 +14,7 @@ from coordinator.participants.queries import get_participant
 from coordinator.participants.register import Registered
 from coordinator.security import settings as security_settings
 from coordinator.security.permissions import Permission
+from coordinator.security.settings import SecuritySettings
 from coordinator.studies import catalogue
 from coordinator.studies.catalogue import StudySummary
 from coordinator.workspace import Workspace
@@ -31,6 +32,7 @@ from ui.signed_in_user import permit, signed_in_text
 from ui.study_list import StudyList
 from ui.study_problems_banner import StudyProblemsBanner
 from ui.tasks import run_task, tasks_running
+from ui.users_dialog import UsersDialog
 
 DEFAULT_SIZE = (1280, 800)
 STUDY_LIST_WIDTH, STUDY_LIST_MINIMUM_WIDTH = 360, 220
@@ -79,6 +81,10 @@ class MainWindow(QMainWindow):
         self.lock_action.triggered.connect(lambda: self.idle_lock.lock_now())
         self.change_password_action = QAction(self.tr("Change &password…"), self)
         self.change_password_action.triggered.connect(self.change_password)
+        self.users_action = QAction(self.tr("&Users…"), self)
+        self.users_action.setToolTip(self.tr("Accounts, their roles and role history, passwords, and the sign-in "
+                                             "settings"))
+        self.users_action.triggered.connect(self.manage_users)
 
         self.banner = StudyProblemsBanner()
         self.studies = StudyList()
@@ -121,6 +127,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.lock_action)
         file_menu.addAction(self.change_password_action)
+        file_menu.addAction(self.users_action)
         file_menu.addSeparator()
         quit_action = file_menu.addAction(self.tr("&Quit"))
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -174,6 +181,7 @@ class MainWindow(QMainWindow):
         permit(self.backups.back_up_action, ctx, Permission.BACKUP)
         permit(self.backups.restore_action, ctx, Permission.RESTORE)
         permit(self.audit_action, ctx, Permission.REVIEW_AUDIT)
+        permit(self.users_action, ctx, Permission.MANAGE_USERS)
 
     def refresh(self) -> None:
         """Read the studies' counts again and re-run the participant query (selection and filters kept)."""
@@ -235,6 +243,17 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    def manage_users(self) -> UsersDialog:
+        dialog = UsersDialog(self._workspace.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.settings_saved.connect(self._apply_security_settings)
+        dialog.open()
+        return dialog
+
+    def _apply_security_settings(self, changed: SecuritySettings) -> None:
+        """A new idle time applies to this window at once (the lockout is read by every sign-in anyway)."""
+        self.idle_lock.set_timeout(changed.idle_lock_minutes * MINUTE_MS)
 
     def change_password(self) -> PasswordDialog:
         dialog = PasswordDialog(self._workspace.ctx, parent=self)

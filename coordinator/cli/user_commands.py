@@ -6,6 +6,7 @@ import argparse
 from collections.abc import Callable
 from dataclasses import asdict
 
+from coordinator.audit.writer import utc_stamp
 from coordinator.cli.output import print_json, print_table
 from coordinator.cli.session import NEW_PASSWORD_ENV, PASSWORD_ENV, secret, signed_in
 from coordinator.i18n import _
@@ -63,28 +64,30 @@ def _history_text(grant: GrantLine) -> str:
     return text
 
 
-def _state(account: Account) -> str:
+def _state(account: Account, now: str) -> str:
     if not account.active:
         return _("deactivated")
-    if account.locked_until:
+    if account.locked_until and account.locked_until > now:
         return _("locked until {time}").format(time=account.locked_until[:16])
     return _("must change password") if account.must_change_password else _("active")
 
 
 def list_users(options: argparse.Namespace) -> None:
-    found = accounts.accounts(signed_in(options).ctx)
+    ctx = signed_in(options).ctx
+    found = accounts.accounts(ctx)
+    now = utc_stamp(ctx.now())
     if options.json:
         print_json([{**asdict(account), "grants": [
             {**asdict(grant), "role": grant.role.value} for grant in account.grants]} for account in found])
         return
     if options.history:
         for account in found:
-            print(f"{account.login}  {account.full_name}  ({_state(account)})")
+            print(f"{account.login}  {account.full_name}  ({_state(account, now)})")
             for grant in account.grants:
                 print(f"    {_history_text(grant)}")
         return
     print_table([_("USER"), _("NAME"), _("STATE"), _("ROLES")],
-                [(a.login, a.full_name, _state(a), ", ".join(_role_text(g) for g in a.current_roles()) or "–")
+                [(a.login, a.full_name, _state(a, now), ", ".join(_role_text(g) for g in a.current_roles()) or "–")
                  for a in found])
 
 

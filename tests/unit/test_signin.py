@@ -89,6 +89,8 @@ def test_a_deactivated_account_cannot_sign_in_and_its_id_is_never_reused(workspa
     accounts.deactivate(ctx, "cora")
     with pytest.raises(NotPermitted, match="The account cora is deactivated; ask an administrator"):
         sign_in(ctx, "cora", PASSWORD + "-new")
+    with pytest.raises(RuleViolation, match="The account cora is deactivated: it takes no new role"):
+        accounts.grant(ctx, "cora", "monitor", None)
     with pytest.raises(RuleViolation, match=r"The user id cora is already taken \(Cora, deactivated\); a user id "
                                             r"is never reused"):
         accounts.add_user(ctx, "cora", "Cora Again", "a long password", [("coordinator", None)])
@@ -153,6 +155,14 @@ def test_roles_are_granted_per_study_revoked_and_kept_as_history(workspace):
         (Role.COORDINATOR, "MILA", TESTER, TESTER), (Role.INVESTIGATOR, "MILA", TESTER, None)]
     with ctx.engine.connect() as connection:
         assert load_principal(connection, "cora").grants == frozenset({Grant(Role.INVESTIGATOR, "MILA")})
+
+
+def test_an_administrator_changing_their_own_roles_sees_it_at_once(workspace):
+    ctx = workspace.ctx
+    accounts.revoke(ctx, TESTER, "unblinded", None)
+    assert Role.UNBLINDED not in ctx.user.roles()
+    accounts.grant(ctx, TESTER, "monitor", "MILA")
+    assert Grant(Role.MONITOR, "MILA") in ctx.user.grants
 
 
 def test_the_last_administrator_stays(workspace):
