@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from coordinator.audit.writer import UnitOfWork
 from coordinator.context import Context
 from coordinator.errors import EnvironmentProblem, InputError
 from coordinator.i18n import _
-from coordinator.security.permissions import Permission
+from coordinator.security.accounts import has_accounts
+from coordinator.security.permissions import Permission, Principal
+from coordinator.security.principals import load_principal
 from coordinator.storage_errors import environment_errors
 from coordinator.values import checked_path
 from db.backup import (
@@ -32,6 +34,7 @@ CORE_TABLES = frozenset({"study", "study_version", "participant", "identity", "a
 class Restored:
     source: Path
     safety_copy: Path
+    note: str | None = None  # what the restoring user should know: their account is not in the restored data
 
 
 def _live_file(ctx: Context) -> Path:
@@ -68,6 +71,9 @@ def restore(ctx: Context, source: Path) -> Restored:
     The backup is first copied beside the database and brought to the current schema there; only a copy that
     opens and checks out replaces the live content. The live content is kept as a safety copy first, and put
     back if anything fails after the replacement.
+
+    The permission is checked on the live data; the restore event is then written on behalf of the
+    administrator without re-reading their account in the restored data, which may predate it.
     """
     ctx.require(Permission.RESTORE)
     live = _live_file(ctx)
@@ -89,7 +95,7 @@ def restore(ctx: Context, source: Path) -> Restored:
             ctx.engine.dispose()
             try:
                 restore_sqlite(staging, live)
-                with UnitOfWork(ctx, Permission.RESTORE) as work:
+                with UnitOfWork(_restorer(ctx), Permission.RESTORE) as work:
                     work.record_event("database", live.name, _(
                         "restored from {source}; the previous content is kept in {safety}").format(
                             source=source, safety=safety))
@@ -99,7 +105,27 @@ def restore(ctx: Context, source: Path) -> Restored:
                 raise
         finally:
             remove_with_side_files(staging)
-    return Restored(source, safety)
+        note = _missing_account_note(ctx)
+    return Restored(source, safety, note)
+
+
+def _restorer(ctx: Context) -> Context:
+    """The administrator who restores, as the actor of the restore event, whether or not the restored data knows
+    their account: the permission was checked on the live data before anything was replaced."""
+    return replace(ctx, user=Principal(ctx.user.login, ctx.user.full_name, program=True))
+
+
+def _missing_account_note(ctx: Context) -> str | None:
+    """Say so when the restored data has no active account for whoever restored it: they cannot work in it."""
+    if ctx.user.program:
+        return None
+    with ctx.engine.connect() as connection:
+        if load_principal(connection, ctx.user.login) is not None:
+            return None
+    if not has_accounts(ctx):
+        return _("The restored data has no accounts: the next start asks to create the administrator.")
+    return _("The restored data has no active account for {login}: the next start asks who signs in.").format(
+        login=ctx.user.login)
 
 
 def _bring_up_to_date(path: Path) -> None:

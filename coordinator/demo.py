@@ -14,6 +14,7 @@ from coordinator.demo_values import demo_values
 from coordinator.eligibility import service as eligibility
 from coordinator.participants.queries import ParticipantQuery, find_ids
 from coordinator.participants.register import ContactInput, Registration, register
+from coordinator.security.permissions import Permission
 from coordinator.studies import catalogue
 
 NAMES = {
@@ -41,7 +42,14 @@ def has_participants(ctx: Context) -> bool:
 
 def load_demo(ctx: Context, seed: int = 20261121) -> int:
     """Register and move demo participants, as the program; returns how many were registered. Does nothing
-    twice."""
+    twice.
+
+    The demo is the program's data, but only someone who may record study data in every study may ask for it:
+    the program itself (a new default database), or a signed-in user with that role on each study.
+    """
+    if not ctx.user.program:
+        for summary in catalogue.summaries(ctx):
+            ctx.require(Permission.RECORD, summary.code)
     ctx = ctx.as_program()
     if has_participants(ctx):
         return 0

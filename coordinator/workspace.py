@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from coordinator.assignment import allocation
+from coordinator.audit import seal
 from coordinator.context import Context
 from coordinator.errors import EnvironmentProblem, InputError
 from coordinator.i18n import _
@@ -87,6 +88,8 @@ def open_workspace(
     except EnvironmentProblem:
         engine.dispose()
         raise
+    if migration.migrated:  # the migration wrote the seal; only the program holds the key that signs it
+        seal.sign_new_seal(engine)
     loaded = load_directory(studies or studies_dir())
     program = ctx.as_program()
     added = catalogue.sync(program, loaded)

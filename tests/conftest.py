@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
 
+from coordinator.audit.seal import KEY_FILE
 from coordinator.workspace import Workspace, open_workspace
 from tests.accounts import PASSWORD, TESTER, act_as, make_tester
 
@@ -40,17 +42,39 @@ def clock() -> Callable[[], datetime]:
 
 
 @pytest.fixture(scope="session")
-def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def template_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The data folder of the databases made once per test process: it holds the key that signs their seals."""
+    return tmp_path_factory.mktemp("template-data")
+
+
+@contextmanager
+def in_data_folder(folder: Path) -> Iterator[None]:
+    """COORDINATOR_DATA_DIR for fixtures made before the test's own folder exists (wider scopes)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("COORDINATOR_DATA_DIR", str(folder))
+        yield
+
+
+@pytest.fixture(scope="session")
+def template_db(template_data: Path) -> Path:
     """A database with the five studies and the tester's account, made once per test process and copied."""
-    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
-    opened = open_workspace(str(path), clock=lambda: FIXED_NOW)
-    make_tester(opened.ctx)
-    opened.ctx.engine.dispose()
+    path = template_data / "template.sqlite3"
+    with in_data_folder(template_data):
+        opened = open_workspace(str(path), clock=lambda: FIXED_NOW)
+        make_tester(opened.ctx)
+        opened.ctx.engine.dispose()
     return path
 
 
 @pytest.fixture
-def tester_db(template_db: Path, db_file: Path) -> Path:
+def seal_key(template_data: Path, data_dir: Path) -> Path:
+    """The template's seal key in the test's data folder, as a site copies its data folder with its database."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copyfile(template_data / KEY_FILE, data_dir / KEY_FILE))
+
+
+@pytest.fixture
+def tester_db(template_db: Path, db_file: Path, seal_key: Path) -> Path:
     """The test's database file: the five studies loaded and the tester's account made."""
     shutil.copyfile(template_db, db_file)
     return db_file

@@ -89,7 +89,7 @@ def run_app(argv: list[str]) -> int:
             try:
                 workspace = open_workspace(options.db)
                 if workspace.created and workspace.is_default:  # before the first dialog: no wait between two
-                    load_demo(workspace.ctx)
+                    load_demo(workspace.ctx.as_program())  # the program's own demo, in the database it just made
                 if unattended:
                     refusal = sign_in_unattended(workspace, options.db)
                     if refusal:

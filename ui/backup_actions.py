@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, QStandardPaths, Signal
+from PySide6.QtCore import QObject, QSettings, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
@@ -91,6 +91,11 @@ class BackupActions(QObject):
         self._window.statusBar().showMessage(
             self.tr("Restored from {source}. The previous content is kept in {safety}.").format(
                 source=restored.source, safety=restored.safety_copy), STATUS_MESSAGE_MS)
+        if restored.note:  # the restoring user has no account in the restored data: said once, not only in passing
+            box = QMessageBox(QMessageBox.Icon.Information, self.tr("Restore a backup"), restored.note,
+                              QMessageBox.StandardButton.Ok, self._window)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()
 
     def _restore_failed(self, error: BaseException) -> None:
         self._set_busy(False)

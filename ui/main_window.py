@@ -184,8 +184,13 @@ class MainWindow(QMainWindow):
         permit(self.users_action, ctx, Permission.MANAGE_USERS)
 
     def refresh(self) -> None:
-        """Read the studies' counts again and re-run the participant query (selection and filters kept)."""
-        summaries = catalogue.summaries(self._workspace.ctx)
+        """Read the studies' counts again and re-run the participant query (selection and filters kept).
+
+        Only the studies the user may read are listed. The catalogue stays global (the users window grants
+        roles on any study, and a study's registry entry and counts are public); what the window offers to open
+        is the user's business, and the services refuse another study's participants anyway."""
+        ctx = self._workspace.ctx
+        summaries = [summary for summary in catalogue.summaries(ctx) if ctx.may(Permission.READ, summary.code)]
         self._summaries = {summary.code: summary for summary in summaries}
         self.studies.show_summaries(summaries, self.participants.study)
         self.screening_log_action.setEnabled(bool(summaries))

@@ -40,6 +40,7 @@ def enroll(ctx: Context, code: str, arm: str | None = None, on: str | date | Non
     wanted = arm.strip().upper() if arm and arm.strip() else None
     with UnitOfWork(ctx, Permission.RECORD) as work:
         subject = load_subject(work.connection, code, day)
+        ctx.require(Permission.RECORD, subject.study)  # before any rule: another study's state is not told
         if Status(subject.status) is not Status.screening:
             raise RuleViolation(_("{code} is not in screening ({status}): only a participant in screening can be "
                                   "enrolled.").format(code=subject.code, status=Status(subject.status).label),

@@ -18,6 +18,7 @@ from coordinator.eligibility.facts import Subject, load_subject
 from coordinator.eligibility.rules import Facts, State, evaluate
 from coordinator.errors import RuleViolation
 from coordinator.i18n import _
+from coordinator.participants.queries import permitted_participant_id
 from coordinator.security.permissions import Permission
 from coordinator.studies.rule_schema import RiskGroup, RiskRules
 from db.tables import RiskAssessment
@@ -73,6 +74,7 @@ def refresh(work: UnitOfWork, code: str, today: date) -> RiskResult | None:
 def assess_risk(ctx: Context, code: str) -> RiskResult:
     """The participant's risk group now, stored if it changed (a new rule version recomputes it too)."""
     with UnitOfWork(ctx, Permission.RECORD) as work:
+        permitted_participant_id(ctx, work.connection, code, Permission.RECORD)  # before the study's rules
         result = refresh(work, code, ctx.today())
         if result is None:
             subject: Subject = load_subject(work.connection, code, ctx.today())

@@ -11,9 +11,15 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, select
 
+from coordinator.audit import seal
+from coordinator.audit.writer import UnitOfWork
+from coordinator.context import Context
+from coordinator.errors import InputError, RuleViolation
 from coordinator.i18n import _
+from coordinator.security.permissions import Permission
 from coordinator.storage_errors import environment_errors
 from db.audit_chain import GENESIS, HASHED_FIELDS, row_digest
+from db.engine import writer
 from db.tables import AuditEntry, AuditSeal
 
 A = AuditEntry.__table__
@@ -32,6 +38,7 @@ class ChainFault:
 class ChainReport:
     checked: int = 0
     faults: list[ChainFault] = field(default_factory=list)
+    unsigned: bool = False  # the seal is not signed with this workstation's key
 
     @property
     def intact(self) -> bool:
@@ -43,7 +50,8 @@ def verify(engine: Engine) -> ChainReport:
     report = ChainReport()
     previous, expected_id = GENESIS, 1
     with environment_errors(), engine.connect() as connection:
-        seal = connection.execute(select(SEAL.c.last_id, SEAL.c.last_hash).where(SEAL.c.id == 1)).first()
+        sealed = connection.execute(
+            select(SEAL.c.last_id, SEAL.c.last_hash, SEAL.c.mac).where(SEAL.c.id == 1)).first()
         for row in _rows(connection):
             row_id, stored = row[0], row[-1]
             if row_id != expected_id:
@@ -54,15 +62,41 @@ def verify(engine: Engine) -> ChainReport:
             previous, expected_id = stored or "", row_id + 1
             report.checked += 1
     last_id = expected_id - 1
-    if seal is None:
+    if sealed is None:
         _fault(report, None, _("the seal of the audit trail is missing"))
-    elif seal.last_id > last_id:
+        return report
+    if sealed.last_id > last_id:
         _fault(report, None, _("rows {first}–{last} at the end are missing").format(first=last_id + 1,
-                                                                                    last=seal.last_id))
-    elif (seal.last_id, seal.last_hash) != (last_id, previous if last_id else GENESIS):
+                                                                                    last=sealed.last_id))
+    elif (sealed.last_id, sealed.last_hash) != (last_id, previous if last_id else GENESIS):
         _fault(report, None, _("the seal names row {sealed}, but the trail ends at row {last} (rows added or "
-                               "changed outside the program)").format(sealed=seal.last_id, last=last_id))
+                               "changed outside the program)").format(sealed=sealed.last_id, last=last_id))
+    if not seal.signed_correctly(sealed.mac, sealed.last_id, sealed.last_hash):
+        report.unsigned = True
+        _fault(report, None, _("the seal is not signed with this workstation's key: it was rewritten outside the "
+                               "program, or the database comes from another workstation without its key"))
     return report
+
+
+def adopt(ctx: Context, reason: str) -> ChainReport:
+    """An administrator signs the seal with this workstation's key, when that is the only finding: a database
+    brought from another workstation without its key. Any other finding is evidence, kept; the answer then is a
+    backup, not a new seal."""
+    ctx.require(Permission.RESTORE)
+    if not reason.strip():
+        raise InputError(_("Say why the seal is adopted (where the database comes from)."), field="reason")
+    report = verify(ctx.engine)
+    if report.intact:
+        raise RuleViolation(_("The seal is already signed with this workstation's key; nothing to adopt."))
+    if not report.unsigned or len(report.faults) > 1:
+        raise RuleViolation(_("The audit trail has findings other than its seal's key ({count}): they stay as "
+                              "evidence. Restore a backup instead.").format(count=len(report.faults)))
+    with environment_errors(), writer(ctx.engine).begin() as connection:
+        last = connection.execute(select(A.c.id, A.c.row_hash).order_by(A.c.id.desc()).limit(1)).first()
+        seal.reseal(connection, *(last if last is not None else (0, GENESIS)))
+    with UnitOfWork(ctx, Permission.RESTORE) as work:
+        work.record_event("audit_seal", "1", _("seal adopted with this workstation's key"), reason=reason.strip())
+    return verify(ctx.engine)
 
 
 def _rows(connection) -> Iterator[tuple]:  # noqa: ANN001 - a SQLAlchemy Connection

@@ -3,6 +3,15 @@ where and when (table "export", the file's name as the record), so data that lef
 
 Reading is enough to print or export (a monitor may), hence `Permission.READ`; the event is tagged with the
 study and participant it is about, so it shows in that participant's history and in a study's trail.
+
+What counts as an export: every file written (PDF, CSV) and every JSON output on the terminal (`--json` of the
+commands that read study data: `show`, `participants`, `signatures`, `screening-log`, `consent status`,
+`consent todo`, `eligibility check`, `allocation report`), which a script can keep or send on; and the
+allocation report in any form, since it reveals the arms of a blinded list. Plain text listings read on the
+terminal are not logged: they are what the window shows, and are gone when the terminal is closed. A command's
+JSON answer about its own change (register, enroll, sign...) is not an export either: the change is audited.
+Output is logged before it is printed, so no data leaves unlogged; a file is logged once written, and removed if
+the log cannot be written (`log_written_file`).
 """
 
 from __future__ import annotations
@@ -29,3 +38,16 @@ def log_export(ctx: Context, what: str, target: Path | str, *, study: str | None
         record, said = Path(place).name or place, _("{what} written to {path}").format(what=what, path=place)
     with UnitOfWork(ctx, Permission.READ, study=study) as work:
         work.record_event(EXPORT_TABLE, record, said, study=study, subject=subject)
+
+
+def log_written_file(ctx: Context, what: str, written: Path, *, study: str | None = None,
+                     subject: str | None = None) -> Path:
+    """Log a file just written; if the log cannot be written (the account deactivated meanwhile, the disk full),
+    the file is removed and the error raised: no document leaves unlogged. Check READ before writing the file, so
+    that a plain refusal never writes it in the first place."""
+    try:
+        log_export(ctx, what, written, study=study, subject=subject)
+    except BaseException:
+        written.unlink(missing_ok=True)
+        raise
+    return written

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import String, and_, cast, select
 
 from coordinator.context import Context
+from coordinator.participants.queries import permitted_participant_id
 from coordinator.storage_errors import environment_errors
 from db.tables import AuditEntry, ScreeningValue
 
@@ -30,7 +31,8 @@ class AuditLine:
 
 
 def participant_history(ctx: Context, code: str, limit: int | None = None) -> list[AuditLine]:
-    """Everything recorded about a participant, newest first."""
+    """Everything recorded about a participant, newest first (refused for a participant of a study the user may
+    not read)."""
     statement = (
         select(A.c.id, A.c.at_utc, A.c.actor, A.c.action, A.c.table_name, A.c.record_id, A.c.field,
                A.c.old_value, A.c.new_value, A.c.reason, SV.c.item)
@@ -40,4 +42,5 @@ def participant_history(ctx: Context, code: str, limit: int | None = None) -> li
     if limit:
         statement = statement.limit(limit)
     with environment_errors(), ctx.engine.connect() as connection:
+        permitted_participant_id(ctx, connection, code)
         return [AuditLine(*row) for row in connection.execute(statement)]

@@ -21,12 +21,13 @@ from sqlalchemy import Column, Connection, Select, func, select
 from coordinator.context import Context
 from coordinator.errors import InputError
 from coordinator.i18n import _
-from coordinator.security.permissions import ROLE_PERMISSIONS, Permission
+from coordinator.security.permissions import PROGRAM, Permission
 from coordinator.storage_errors import environment_errors
 from coordinator.studies import catalogue
-from db.tables import AuditEntry
+from db.tables import AuditEntry, UserAccount
 
 A = AuditEntry.__table__
+U = UserAccount.__table__
 IDENTITY_TABLES = frozenset({"identity", "contact", "consent_signer"})  # who the participant is: never exported
 BATCH = 5_000  # rows per read while streaming an export: memory stays flat whatever the size of the trail
 
@@ -112,8 +113,14 @@ def tables(ctx: Context) -> list[str]:
 
 
 def actors(ctx: Context) -> list[str]:
-    """The users the trail names (including "program", the program's own work), for the viewer's user filter."""
-    return _distinct(ctx, A.c.actor)
+    """Who may have written rows, for the viewer's user filter: every account's login, and "program" (the
+    program's own work). Read from the accounts, not the trail: a DISTINCT over a million audit rows took 136 ms
+    on the UI thread at opening, the accounts take well under a millisecond. Accounts are never deleted, so no
+    author of a row is missing; a login with no row simply finds none."""
+    ctx.require(Permission.REVIEW_AUDIT)
+    with environment_errors(), ctx.engine.connect() as connection:
+        logins = connection.execute(select(U.c.login)).scalars()
+        return sorted({PROGRAM.login, *logins})
 
 
 def mask(table: str, value: str | None, *, masked: bool) -> str | None:
@@ -139,7 +146,7 @@ def _filtered(ctx: Context, connection: Connection, statement: Select, query: Au
     if query.study is not None:
         catalogue.current(ctx, query.study)  # NotFound, naming the known studies, for a mistyped code
         statement = statement.where(A.c.study_code == query.study)
-    reviewable = _reviewable_studies(ctx)
+    reviewable = ctx.user.studies_with(Permission.REVIEW_AUDIT)
     if reviewable is not None:
         statement = statement.where(A.c.study_code.in_(sorted(reviewable)))
     if query.participant is not None:
@@ -153,20 +160,6 @@ def _filtered(ctx: Context, connection: Connection, statement: Select, query: Au
     if query.until is not None:  # the stamps are ISO text: everything before the next day's midnight
         statement = statement.where(A.c.at_utc < (query.until + timedelta(days=1)).isoformat())
     return statement
-
-
-def _reviewable_studies(ctx: Context) -> frozenset[str] | None:
-    """The studies whose rows the user may review; None: every row, including those about no study."""
-    user = ctx.user
-    if user.program:
-        return None
-    studies = set()
-    for grant in user.grants:
-        if Permission.REVIEW_AUDIT in ROLE_PERMISSIONS[grant.role]:
-            if grant.study is None:
-                return None
-            studies.add(grant.study)
-    return frozenset(studies)
 
 
 def _line(row: tuple, masked: bool) -> TrailLine:

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Executable, Result, Table, insert, select, update
 from sqlmodel import SQLModel
 
+from coordinator.audit import seal
 from coordinator.context import Context
 from coordinator.errors import InputError, NotPermitted
 from coordinator.i18n import _
@@ -21,10 +22,9 @@ from coordinator.security.principals import load_principal
 from coordinator.storage_errors import environment_errors
 from db.audit_chain import HASHED_FIELDS, row_digest
 from db.engine import writer
-from db.tables import AuditEntry, AuditSeal
+from db.tables import AuditEntry
 
 AUDIT = AuditEntry.__table__
-SEAL = AuditSeal.__table__
 
 
 def audit_text(value: object) -> str | None:
@@ -219,12 +219,9 @@ class UnitOfWork:
         if not self._pending:
             return
         pending, self._pending = self._pending, []
-        last_id, previous = self._connection.execute(
-            select(SEAL.c.last_id, SEAL.c.last_hash).where(SEAL.c.id == 1).with_for_update()
-        ).one()
+        last_id, previous = seal.end_of_trail(self._connection)
         for number, row in enumerate(pending, start=last_id + 1):
             row["id"] = number
             previous = row["row_hash"] = row_digest(previous, [row[name] for name in HASHED_FIELDS])
         self._connection.execute(insert(AUDIT), pending)
-        self._connection.execute(
-            update(SEAL).where(SEAL.c.id == 1).values(last_id=last_id + len(pending), last_hash=previous))
+        seal.reseal(self._connection, last_id + len(pending), previous)

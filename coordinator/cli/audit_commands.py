@@ -49,6 +49,13 @@ def export(options: argparse.Namespace) -> None:
                                                                                 path=done.path))
 
 
+def adopt(options: argparse.Namespace) -> None:
+    ctx = signed_in(options).ctx
+    report = chain.adopt(ctx, options.reason or "")
+    print(_("The seal is now signed with this workstation's key: {count} rows checked, intact.").format(
+        count=report.checked))
+
+
 def add_parsers(group: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     actions = group.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=type(group))
 
@@ -59,6 +66,10 @@ def add_parsers(group: argparse.ArgumentParser, common: argparse.ArgumentParser)
 
     action("verify", verify, _("check that no audit row was edited, deleted, inserted or moved outside the program "
                                "(exit 0 intact, 1 with the rows at fault)"))
+    adopting = action("adopt", adopt, _(
+        "sign the seal of a database brought from another workstation with this one's key, when its rows check "
+        "out (administrator)"))
+    adopting.add_argument("--reason", required=True, help=_("where the database comes from"))
     exporting = action("export", export, _("write the audit trail to a CSV or PDF file, all of it or the rows the "
                                            "filters keep; names and other identity values are masked; logged"))
     exporting.add_argument("--out", required=True, metavar="FILE.csv|FILE.pdf",

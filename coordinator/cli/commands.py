@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from coordinator import backup as backups
+from coordinator.audit.export_log import STANDARD_OUTPUT, log_export
 from coordinator.audit.history import participant_history
 from coordinator.cli.output import print_json, print_table, warn
 from coordinator.cli.session import NEW_PASSWORD_ENV, secret, signed_in
@@ -35,19 +36,22 @@ def _report_study_problems(workspace: Workspace) -> None:
 
 
 def init(options: argparse.Namespace) -> None:
-    """Create or upgrade the database; on a database without accounts, --admin creates the administrator."""
+    """Create or upgrade the database; on a database without accounts, --admin creates the administrator.
+    --demo: with --admin, the program's demo in the new database; else only by a user who may record everywhere."""
     if options.admin:
+        if not (options.name or "").strip():  # refused before the password is asked
+            raise InputError(_("Give the administrator's full name with --name \"FULL NAME\"."), field="name")
         workspace = open_workspace(options.db)
         if accounts.has_accounts(workspace.ctx):
             raise RuleViolation(_("This database already has accounts; an administrator adds users with "
                                   "'coordinator user add'."), field="admin")
         password = secret(NEW_PASSWORD_ENV, _("New password for {login}: ").format(login=options.admin), twice=True)
-        accounts.create_first_administrator(workspace.ctx, options.admin, options.name or "", password,
+        accounts.create_first_administrator(workspace.ctx, options.admin, options.name, password,
                                             also_investigator=options.investigator)
     else:
         workspace = _open(options)
     _report_study_problems(workspace)
-    added = load_demo(workspace.ctx) if options.demo else 0
+    added = load_demo(workspace.ctx.as_program() if options.admin else workspace.ctx) if options.demo else 0
     if options.json:
         print_json({"database": workspace.ctx.url, "schema": workspace.migration.to_revision,
                     "created": workspace.created, "backup": workspace.migration.backup,
@@ -110,6 +114,7 @@ def participants(options: argparse.Namespace) -> None:
     consents = consent_statuses(workspace.ctx, [p.id for p in found])
     today = workspace.ctx.today()
     if options.json:
+        log_export(workspace.ctx, _("participant list JSON"), STANDARD_OUTPUT, study=query.study)  # before output
         print_json([{
             "code": p.code, "study": p.study, "site": p.site, "arm": p.arm, "status": p.status.value,
             "age": p.age(today), "registered_on": p.registered_on, "enrolled_on": p.enrolled_on,
@@ -132,7 +137,8 @@ def show(options: argparse.Namespace) -> None:
     today = workspace.ctx.today()
     site = detail.definition.site(row.site)
     arm = detail.definition.arm(row.arm) if row.arm else None
-    if options.json:
+    if options.json:  # names and history: an export, logged before it is printed
+        log_export(workspace.ctx, _("participant JSON"), STANDARD_OUTPUT, study=row.study, subject=row.code)
         print_json({
             "code": row.code, "study": row.study, "study_version": detail.study_version, "site": row.site,
             "arm": row.arm, "status": row.status.value, "status_date": detail.status_date, "age": row.age(today),
@@ -197,7 +203,9 @@ def restore(options: argparse.Namespace) -> None:
     workspace = _open(options)
     restored = backups.restore(workspace.ctx, Path(options.file))
     if options.json:
-        print_json({"restored_from": restored.source, "safety_copy": restored.safety_copy})
+        print_json({"restored_from": restored.source, "safety_copy": restored.safety_copy, "note": restored.note})
     else:
         print(_("Restored from {source}. The previous content is kept in {safety}.").format(
             source=restored.source, safety=restored.safety_copy))
+        if restored.note:
+            print(restored.note)

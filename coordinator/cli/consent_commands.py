@@ -6,12 +6,14 @@ import argparse
 from collections.abc import Callable
 from datetime import timedelta
 
+from coordinator.audit.export_log import STANDARD_OUTPUT, log_export
 from coordinator.cli.output import print_json, print_table
 from coordinator.cli.session import signed_in
 from coordinator.consent import service as consent
 from coordinator.consent import todo
 from coordinator.consent.status import ConsentStatus
 from coordinator.i18n import _
+from coordinator.participants.queries import get_participant
 
 
 def status_data(result: ConsentStatus) -> dict:
@@ -46,11 +48,15 @@ def status(options: argparse.Namespace) -> None:
             print(f"  {record.signed_on} {record.role.label}: {record.name} "
                   f"({record.document} {record.version}{', ' + record.assent if record.assent else ''})")
         return
-    print_json({"code": options.code.upper(), **status_data(result), "signatures": [
+    signers = consent.signatures_of(ctx, options.code)
+    code = options.code.strip().upper()  # names of the signers: an export, logged before it is printed
+    log_export(ctx, _("consent status JSON"), STANDARD_OUTPUT, study=get_participant(ctx, code).row.study,
+               subject=code)
+    print_json({"code": code, **status_data(result), "signatures": [
         {"role": r.role.value, "name": r.name, "relationship": r.relationship, "signed_on": r.signed_on,
          "signed_time": r.signed_time, "document": r.document, "version": r.version, "obtained_by": r.obtained_by,
          "witness": r.witness, "assent": r.assent, "exception": r.exception, "episode": r.episode}
-        for r in consent.signatures_of(ctx, options.code)]})
+        for r in signers]})
 
 
 def withdraw(options: argparse.Namespace) -> None:
@@ -64,6 +70,7 @@ def due(options: argparse.Namespace) -> None:
     today = ctx.today()
     found = todo.consent_todo(ctx, today, today + timedelta(days=options.days), study=options.study)
     if options.json:
+        log_export(ctx, _("consent to-do JSON"), STANDARD_OUTPUT, study=options.study)  # before it is printed
         print_json([vars(item) for item in found])
         return
     print_table([_("CODE"), _("DUE"), _("WHY")], [(item.code, item.due, item.why) for item in found])

@@ -71,7 +71,11 @@ def record(options: argparse.Namespace) -> None:
 
 
 def check(options: argparse.Namespace) -> None:
-    _print_assessment(options, eligibility.assessment(_ctx(options), options.code))
+    ctx = _ctx(options)
+    found = eligibility.assessment(ctx, options.code)
+    if options.json:  # the values and criteria for a program: an export, logged before it is printed
+        log_export(ctx, _("eligibility JSON"), STANDARD_OUTPUT, study=found.subject.study, subject=found.code)
+    _print_assessment(options, found)
 
 
 def _result_effect(result: CriterionResult) -> str:
@@ -307,8 +311,12 @@ def add_commands(command: Command) -> None:
 
 
 def allocation_report(options: argparse.Namespace) -> None:
-    report = allocation.allocation_report(_ctx(options), options.study)
+    """Logged as an export in either form, before it is printed: it tells the arms of a blinded study."""
+    ctx = _ctx(options)
+    report = allocation.allocation_report(ctx, options.study)
     arms = [arm for arm, _weight in report.ratio]
+    log_export(ctx, _("allocation report JSON") if options.json else _("allocation report"), STANDARD_OUTPUT,
+               study=report.study)
     if options.json:
         print_json({
             "study": report.study, "method": report.method, "generated_at": report.generated_at,

@@ -16,6 +16,7 @@ from coordinator.workspace import Workspace, open_workspace
 USER_ENV = "COORDINATOR_USER"
 PASSWORD_ENV = "COORDINATOR_PASSWORD"
 NEW_PASSWORD_ENV = "COORDINATOR_NEW_PASSWORD"
+SIGNATURE_PASSWORD_ENV = "COORDINATOR_SIGNATURE_PASSWORD"
 
 
 def signed_in(options: argparse.Namespace, *, changing_password: bool = False,

@@ -1,7 +1,8 @@
 """`coordinator sign KIND CODE --meaning M` and `coordinator signatures CODE`: electronic signatures.
 
-Signing asks for the password again (COORDINATOR_PASSWORD when set, else a prompt), even right after signing in:
-the signature is the signer's deliberate act, not a side effect of the session (21 CFR 11.200(a)(1)).
+Signing asks for the password again, even right after signing in: at a prompt, or from its own variable
+COORDINATOR_SIGNATURE_PASSWORD, never from COORDINATOR_PASSWORD, the sign-in's: the signature is the signer's
+deliberate act, not a side effect of the session (21 CFR 11.200(a)(1)).
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
+from coordinator.audit.export_log import STANDARD_OUTPUT, log_export
 from coordinator.cli.output import print_json, print_table
-from coordinator.cli.session import PASSWORD_ENV, secret, signed_in
+from coordinator.cli.session import SIGNATURE_PASSWORD_ENV, secret, signed_in
 from coordinator.i18n import _
 from coordinator.signatures import service as signatures
 from coordinator.signatures.meanings import MEANINGS, parse_meaning
@@ -31,7 +33,7 @@ def sign(options: argparse.Namespace) -> None:
     ctx = signed_in(options).ctx
     parse_meaning(options.meaning)  # refused before the password is typed, as the role and the record are
     kind, _record = signatures.check_signable(ctx, options.kind, options.code)
-    password = secret(PASSWORD_ENV, _("Password of {login} again, to sign {what}: ").format(
+    password = secret(SIGNATURE_PASSWORD_ENV, _("Password of {login} again, to sign {what}: ").format(
         login=ctx.actor, what=kind.describe(options.code.upper())))
     view = signatures.sign(ctx, kind.name, options.code, options.meaning, password)
     if options.json:
@@ -45,6 +47,8 @@ def list_signatures(options: argparse.Namespace) -> None:
     ctx = signed_in(options).ctx
     found = signatures.signatures_of(ctx, options.code, options.kind)
     if options.json:
+        code = options.code.strip().upper()
+        log_export(ctx, _("signatures JSON"), STANDARD_OUTPUT, study=code.rsplit("-", 2)[0], subject=code)
         print_json([_data(view) for view in found])
         return
     if not found:
@@ -60,7 +64,8 @@ def add_commands(command: Command) -> None:
     kinds = ", ".join(KINDS)
     meanings = ", ".join(meaning.value for meaning in MEANINGS)
     signing = command("sign", sign, _(
-        "sign a participant's record electronically ({kinds}); the password is asked again").format(kinds=kinds))
+        "sign a participant's record electronically ({kinds}); the password is asked again "
+        "(or COORDINATOR_SIGNATURE_PASSWORD; never COORDINATOR_PASSWORD)").format(kinds=kinds))
     signing.add_argument("kind", metavar="KIND", help=_("what to sign: {kinds}").format(kinds=kinds))
     signing.add_argument("code", metavar="CODE", help=_("participant code"))
     signing.add_argument("--meaning", help=_("what the signature means: {meanings}").format(meanings=meanings))

@@ -12,11 +12,12 @@ from coordinator.cli.session import NEW_PASSWORD_ENV, PASSWORD_ENV, secret, sign
 from coordinator.i18n import _
 from coordinator.security import accounts, settings
 from coordinator.security.accounts import Account, GrantLine
-from coordinator.security.permissions import Role
+from coordinator.security.permissions import Permission, Role
 
 
 def add(options: argparse.Namespace) -> None:
     ctx = signed_in(options).ctx
+    ctx.require(Permission.MANAGE_USERS)  # refused before the new password is typed twice for nothing
     password = secret(NEW_PASSWORD_ENV, _("Initial password for {login}: ").format(login=options.id), twice=True)
     accounts.add_user(ctx, options.id, options.name, password, [(role, options.study) for role in options.role])
     print(_("Account {login} created; the password is to be changed at the first sign-in.").format(
@@ -32,6 +33,7 @@ def password(options: argparse.Namespace) -> None:
 
 def reset_password(options: argparse.Namespace) -> None:
     ctx = signed_in(options).ctx
+    ctx.require(Permission.MANAGE_USERS)  # refused before the new password is typed twice for nothing
     new = secret(NEW_PASSWORD_ENV, _("New password for {login}: ").format(login=options.id), twice=True)
     accounts.reset_password(ctx, options.id, new)
     print(_("Password of {login} reset; to be changed at the next sign-in.").format(login=options.id))

@@ -27,7 +27,7 @@ from coordinator.errors import InputError, RuleViolation
 from coordinator.i18n import _
 from coordinator.participants.age import age_in_years
 from coordinator.participants.lifecycle import Move, Status
-from coordinator.participants.queries import participant_id
+from coordinator.participants.queries import participant_id, permitted_participant_id
 from coordinator.participants.status import apply_move
 from coordinator.security.permissions import Permission
 from coordinator.storage_errors import environment_errors
@@ -120,6 +120,14 @@ def _subject(connection: Connection, code: str) -> Subject:
                    current_definitions(connection, {found.study_id})[found.study_id])
 
 
+def _allowed_subject(ctx: Context, connection: Connection, code: str, permission: Permission) -> Subject:
+    """The participant, once the user's role on their study allows `permission`: a refusal comes before any rule
+    is checked, so it neither depends on nor tells another study's data."""
+    subject = _subject(connection, code)
+    ctx.require(permission, subject.study)
+    return subject
+
+
 def _facts(connection: Connection, ids: list[int]) -> tuple[dict[int, list[SignatureFact]],
                                                              dict[int, list[WithdrawalFact]]]:
     """The signatures and withdrawals of some participants, two queries whatever their number."""
@@ -150,7 +158,7 @@ def _status(connection: Connection, subject: Subject, on: date) -> ConsentStatus
 def status(ctx: Context, code: str, on: date | None = None) -> ConsentStatus:
     """The consent status of a participant today (or on another date)."""
     with environment_errors(), ctx.engine.connect() as connection:
-        return _status(connection, _subject(connection, code), on or ctx.today())
+        return _status(connection, _allowed_subject(ctx, connection, code, Permission.READ), on or ctx.today())
 
 
 def statuses(ctx: Context, ids: list[int]) -> dict[int, ConsentStatus]:
@@ -176,14 +184,14 @@ def statuses(ctx: Context, ids: list[int]) -> dict[int, ConsentStatus]:
 def required_roles(ctx: Context, code: str, on: date) -> tuple[list[Role], list[Role]]:
     """The roles that must sign for this participant on a date, and those sought but optional (the sign dialog)."""
     with environment_errors(), ctx.engine.connect() as connection:
-        subject = _subject(connection, code)
+        subject = _allowed_subject(ctx, connection, code, Permission.READ)
     return roles_for(subject.rule, subject.definition.consent, age_in_years(subject.birth_date, on))
 
 
 def one_holder_exceptions(ctx: Context, code: str, on: date) -> tuple[OneHolderException, ...]:
     """The one-holder exceptions the law allows for this participant on a date (none outside France)."""
     with environment_errors(), ctx.engine.connect() as connection:
-        subject = _subject(connection, code)
+        subject = _allowed_subject(ctx, connection, code, Permission.READ)
     return subject.rule.band(age_in_years(subject.birth_date, on)).one_holder_exceptions
 
 
@@ -198,7 +206,7 @@ def sign(ctx: Context, code: str, given: SignatureInput) -> ConsentStatus:
     assent = _parse_assent(role, given.assent)
     exemption = _exemption(given)
     with UnitOfWork(ctx, Permission.RECORD) as work:
-        subject = _subject(work.connection, code)
+        subject = _allowed_subject(ctx, work.connection, code, Permission.RECORD)
         document = _document(subject, signed_on, given.document_version)
         signatures, withdrawals = _facts(work.connection, [subject.id])
         new = SignatureFact(role, signed_on, document.name, document.version, search_key(name),
@@ -298,7 +306,7 @@ def withdraw(ctx: Context, code: str, on: str | date, by: str, scopes: list[str]
     if withdrawn_on > ctx.today():
         raise InputError(_("The withdrawal date {date} is in the future.").format(date=withdrawn_on), field="date")
     with UnitOfWork(ctx, Permission.RECORD) as work:
-        subject = _subject(work.connection, code)
+        subject = _allowed_subject(ctx, work.connection, code, Permission.RECORD)
         current = _status(work.connection, subject, withdrawn_on)
         if current.state is State.withdrawn:
             raise RuleViolation(_("Consent is already withdrawn (since {date}).").format(date=current.since),
@@ -368,7 +376,7 @@ def signatures_of(ctx: Context, code: str) -> list[SignatureRecord]:
     """Every signature of a participant with the signers' names, oldest first."""
     witness = SIGNER.alias("witness")
     with environment_errors(), ctx.engine.connect() as connection:
-        pid = participant_id(connection, code)
+        pid = permitted_participant_id(ctx, connection, code)
         return [
             SignatureRecord(Role(r.role), r.name, r.relationship, date.fromisoformat(r.signed_on), r.signed_time,
                             r.document, r.document_version, r.obtained_by, r.witness_name, r.assent, r.exception,

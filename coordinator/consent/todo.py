@@ -12,6 +12,8 @@ from coordinator.consent.service import statuses
 from coordinator.consent.status import State, reconsent_due_on
 from coordinator.context import Context
 from coordinator.participants.lifecycle import FINAL
+from coordinator.participants.queries import keep_readable
+from coordinator.security.permissions import Permission
 from coordinator.storage_errors import environment_errors
 from coordinator.studies.catalogue import current_definitions
 from db.tables import Identity, Participant, Study
@@ -31,12 +33,15 @@ class ConsentDue:
 
 
 def consent_todo(ctx: Context, start: date, end: date, study: str | None = None) -> list[ConsentDue]:
-    """What is due on or before `end`, soonest first: missing or renewed consent now, birthdays and versions later."""
+    """What is due on or before `end`, soonest first: missing or renewed consent now, birthdays and versions later.
+    Only in the studies the user may read (`study` one of them: refused otherwise)."""
+    ctx.require(Permission.READ, study or None)
     statement = (select(P.c.id, P.c.code, S.c.code.label("study"), I.c.birth_date, P.c.study_id)
                  .join(S, S.c.id == P.c.study_id).join(I, I.c.participant_id == P.c.id)
                  .where(P.c.status.not_in([status.value for status in FINAL])))
     if study:
         statement = statement.where(S.c.code == study)
+    statement = keep_readable(ctx, statement)
     with environment_errors(), ctx.engine.connect() as connection:
         people = connection.execute(statement).all()
         definitions = current_definitions(connection, {person.study_id for person in people})

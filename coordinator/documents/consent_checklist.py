@@ -11,7 +11,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
-from coordinator.audit.export_log import log_export
+from coordinator.audit.export_log import log_written_file
 from coordinator.consent import service as consent
 from coordinator.consent.rules import Role, rule_for
 from coordinator.consent.status import document_in_force
@@ -22,6 +22,7 @@ from coordinator.documents.pdf import GRID, HEADER_FILL, MISSING_FILL, MISSING_R
 from coordinator.documents.signature_block import signature_block
 from coordinator.i18n import N_, _
 from coordinator.participants.queries import get_participant
+from coordinator.security.permissions import Permission
 from coordinator.signatures.records import CONSENT
 from coordinator.signatures.service import SignatureView, signatures_of
 from coordinator.studies import catalogue
@@ -87,7 +88,9 @@ def participant_checklist(ctx: Context, code: str) -> Checklist:
 
 
 def blank_checklist(ctx: Context, study: str) -> Checklist:
-    definition = catalogue.current(ctx, study).definition
+    ref = catalogue.current(ctx, study)
+    ctx.require(Permission.READ, ref.code)  # printing is logged on the study, which needs it: refused before
+    definition = ref.definition
     rule = rule_for(definition.consent_jurisdiction)
     roles = [role for role in Role if any(role in band.required or role in band.optional for band in rule.bands)]
     bands = [_("{ages}: {roles}").format(
@@ -113,13 +116,13 @@ def _document_line(definition: StudyDefinition, on: date) -> str:
 
 def print_checklist(ctx: Context, out: Path, *, code: str | None = None, study: str | None = None) -> Path:
     """The participant's checklist (`code`), or a blank one for `study`, written to `out` and logged as an export
-    (it shows names: the log says who printed it, and where it went)."""
+    (it shows names: the log says who printed it, and where it went). Reading the checklist checks the user's
+    right to read the study, so a refusal comes before any file."""
     checklist = participant_checklist(ctx, code) if code else blank_checklist(ctx, study or "")
     written = write_pdf(checklist, out, ctx.today())
     subject = code.strip().upper() if code else None
-    log_export(ctx, _("consent checklist PDF") if subject else _("blank consent checklist PDF"), written,
-               study=checklist.study, subject=subject)
-    return written
+    return log_written_file(ctx, _("consent checklist PDF") if subject else _("blank consent checklist PDF"),
+                            written, study=checklist.study, subject=subject)
 
 
 def write_pdf(checklist: Checklist, out: Path, printed_on: date) -> Path:

@@ -15,7 +15,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from coordinator.audit.export_log import log_export
+from coordinator.audit.export_log import log_written_file
 from coordinator.context import Context
 from coordinator.documents import pdf
 from coordinator.documents.fonts import BOLD, REGULAR
@@ -32,11 +32,10 @@ FAILURE_FILL = colors.HexColor("#fdf3f2")
 
 def print_log(ctx: Context, study: str, out: Path) -> Path:
     """Read the study's log as it is now, write it to `out` and log the export (what the command line and the
-    window both call)."""
+    window both call). Reading the log checks the user's right to read the study: a refusal comes before any file."""
     log = screening_log(ctx, study)
     written = write_pdf(log, out, ctx.now(), ctx.actor)
-    log_export(ctx, _("screening log PDF"), written, study=log.study)
-    return written
+    return log_written_file(ctx, _("screening log PDF"), written, study=log.study)
 
 
 def write_pdf(log: ScreeningLog, out: Path, printed_at: datetime, printed_by: str) -> Path:

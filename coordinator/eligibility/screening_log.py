@@ -15,6 +15,7 @@ from coordinator.context import Context
 from coordinator.eligibility.criteria import Decision
 from coordinator.i18n import _
 from coordinator.participants.lifecycle import Status
+from coordinator.security.permissions import Permission
 from coordinator.storage_errors import environment_errors
 from coordinator.studies import catalogue
 from coordinator.studies.schema import StudyDefinition
@@ -86,6 +87,7 @@ class ScreeningLog:
 def screening_log(ctx: Context, study: str) -> ScreeningLog:
     """The log of one study, read in one query; NotFound (with the known studies) for an unknown study."""
     ref = catalogue.current(ctx, study)
+    ctx.require(Permission.READ, ref.code)
     latest = (select(EC.c.participant_id, func.max(EC.c.id).label("id"))
               .group_by(EC.c.participant_id).subquery("latest"))
     statement = (

@@ -18,7 +18,7 @@ from coordinator.eligibility.rules import Observation
 from coordinator.errors import InputError, RuleViolation
 from coordinator.i18n import _
 from coordinator.participants.lifecycle import Move, Status
-from coordinator.participants.queries import participant_id
+from coordinator.participants.queries import participant_id, permitted_participant_id
 from coordinator.participants.status import apply_move
 from coordinator.security.permissions import Permission
 from coordinator.storage_errors import environment_errors
@@ -82,6 +82,7 @@ def record(ctx: Context, code: str, entries: list[ValueInput], reason: str | Non
     today = ctx.today()
     with UnitOfWork(ctx, Permission.RECORD) as work:
         subject = load_subject(work.connection, code, today)
+        ctx.require(Permission.RECORD, subject.study)  # before any rule: another study's state is not told
         require_not_stopped(work.connection, subject.code, today, Action.data_use)
         checked = [check_entry(subject.definition, given, subject.facts, today) for given in entries]
         keys = [entry.key for entry in checked]
@@ -118,6 +119,7 @@ def assessment(ctx: Context, code: str, on: date | None = None) -> Assessment:
     it ended (enrollment, screen failure...), so that a later change (consent withdrawn, a lab's window passing, a
     birthday) does not re-decide it. Values recorded since (a later stage, the risk group) are read all the same."""
     with environment_errors(), ctx.engine.connect() as connection:
+        permitted_participant_id(ctx, connection, code)
         return _assessment(connection, load_subject(connection, code, on or _decided_on(connection, code)
                                                     or ctx.today()))
 
@@ -169,6 +171,7 @@ def confirm(ctx: Context, code: str, expected: Decision | None = None) -> Assess
     today = ctx.today()
     with UnitOfWork(ctx, Permission.CONFIRM_ELIGIBILITY) as work:
         subject = load_subject(work.connection, code, today)
+        ctx.require(Permission.CONFIRM_ELIGIBILITY, subject.study)  # before any rule, as in `record`
         if subject.definition.eligibility is None:
             raise RuleViolation(_("{study} has no eligibility criteria in its study file.").format(
                 study=subject.study), field="criterion")

@@ -1,4 +1,8 @@
-"""Reading the register: filtered and sorted in SQL, ids first and rows on demand for lazy tables."""
+"""Reading the register: filtered and sorted in SQL, ids first and rows on demand for lazy tables.
+
+Roles are per study: a list keeps to the studies the user may read (an SQL filter, none for a role on every
+study), and one participant of another study is refused (NotPermitted) rather than shown.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from coordinator.errors import InputError, NotFound
 from coordinator.i18n import _
 from coordinator.participants.age import age_in_years
 from coordinator.participants.lifecycle import Status
+from coordinator.security.permissions import Permission
 from coordinator.storage_errors import environment_errors
 from coordinator.studies import catalogue
 from coordinator.studies.schema import StudyDefinition
@@ -117,6 +122,12 @@ def _filtered(columns: tuple, query: ParticipantQuery, *, identity: bool = True)
     return statement
 
 
+def keep_readable(ctx: Context, statement: Select) -> Select:
+    """The statement (joined with the study table) kept to the studies the signed-in user may read."""
+    studies = ctx.user.studies_with(Permission.READ)
+    return statement if studies is None else statement.where(S.c.code.in_(sorted(studies)))
+
+
 def _like_pattern(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -128,10 +139,13 @@ def validate(ctx: Context, query: ParticipantQuery) -> None:
         raise InputError(_("Cannot sort by {key}; use one of: {known}.").format(
             key=query.sort, known=", ".join(SORT_KEYS)), field="sort")
     if query.study is None:
+        ctx.require(Permission.READ)  # on some study: the list keeps to those
         if query.arm or query.site is not None:
             raise InputError(_("Name the study (--study) to filter by arm or site."), field="study")
         return
-    definition = catalogue.current(ctx, query.study).definition
+    study = catalogue.current(ctx, query.study)
+    ctx.require(Permission.READ, study.code)
+    definition = study.definition
     if query.arm and definition.arm(query.arm) is None:
         raise InputError(_("{study} has no arm {arm}. Its arms: {known}.").format(
             study=query.study, arm=query.arm, known=", ".join(arm.code for arm in definition.arms)), field="arm")
@@ -148,7 +162,7 @@ def find_ids(ctx: Context, query: ParticipantQuery) -> list[int]:
     no conversion, and skipping SQLAlchemy's row objects saves about 25 ms per 100,000 ids.
     """
     identity = bool(query.text.strip()) or query.sort in _IDENTITY_SORTS
-    statement = _filtered((P.c.id,), query, identity=identity).order_by(*_order(query))
+    statement = keep_readable(ctx, _filtered((P.c.id,), query, identity=identity)).order_by(*_order(query))
     with environment_errors(), ctx.engine.connect() as connection, connection.execute(statement) as result:
         return [row[0] for row in result.cursor]
 
@@ -198,19 +212,35 @@ def rows(ctx: Context, ids: list[int]) -> list[ParticipantRow]:
 def list_participants(ctx: Context, query: ParticipantQuery) -> list[ParticipantRow]:
     validate(ctx, query)
     with environment_errors(), ctx.engine.connect() as connection:
-        return [_row(r) for r in connection.execute(_filtered(_ROW_COLUMNS, query).order_by(*_order(query)))]
+        statement = keep_readable(ctx, _filtered(_ROW_COLUMNS, query)).order_by(*_order(query))
+        return [_row(r) for r in connection.execute(statement)]
+
+
+def _id_and_study(connection: Connection, code: str) -> tuple[int, str]:
+    found = connection.execute(select(P.c.id, S.c.code).join(S, S.c.id == P.c.study_id)
+                               .where(P.c.code == code.strip().upper())).first()
+    if found is None:
+        raise NotFound(_("No participant has the code {code}.").format(code=code), field="code")
+    return found[0], found[1]
 
 
 def participant_id(connection: Connection, code: str) -> int:
-    found = connection.execute(select(P.c.id).where(P.c.code == code.strip().upper())).scalar()
-    if found is None:
-        raise NotFound(_("No participant has the code {code}.").format(code=code), field="code")
-    return found
+    return _id_and_study(connection, code)[0]
+
+
+def permitted_participant_id(ctx: Context, connection: Connection, code: str,
+                             permission: Permission = Permission.READ) -> int:
+    """The participant's id, once the user's role on their study is checked to allow `permission`: what every
+    read or change of one participant starts with, so that a refusal comes before any rule and tells nothing of
+    another study (NotFound for an unknown code, NotPermitted for a participant of a study not allowed)."""
+    pid, study = _id_and_study(connection, code)
+    ctx.require(permission, study)
+    return pid
 
 
 def get_participant(ctx: Context, code: str) -> ParticipantDetail:
     with environment_errors(), ctx.engine.connect() as connection:
-        pid = participant_id(connection, code)
+        pid = permitted_participant_id(ctx, connection, code)
         record = connection.execute(
             _filtered((*_ROW_COLUMNS, P.c.study_version_id, P.c.status_date, I.c.first_name, I.c.last_name,
                        I.c.sex), ParticipantQuery()).where(P.c.id == pid)

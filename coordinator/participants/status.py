@@ -11,7 +11,7 @@ from coordinator.context import Context
 from coordinator.errors import InputError, RuleViolation
 from coordinator.i18n import _
 from coordinator.participants.lifecycle import Move, Status, check_move
-from coordinator.participants.queries import participant_id
+from coordinator.participants.queries import permitted_participant_id
 from coordinator.security.permissions import Permission
 from coordinator.studies.catalogue import definition_of_version
 from coordinator.values import clean_text, parse_date, parse_sex, search_key
@@ -29,7 +29,7 @@ def change_status(ctx: Context, code: str, move: Move, reason: str | None = None
         raise RuleViolation(_("Enroll the participant with Enroll: it checks eligibility and consent and takes the "
                               "arm from the study design."), field="status")
     with UnitOfWork(ctx, Permission.RECORD) as work:
-        apply_move(work, participant_id(work.connection, code), move, reason)
+        apply_move(work, permitted_participant_id(ctx, work.connection, code, Permission.RECORD), move, reason)
 
 
 def apply_move(work: UnitOfWork, pid: int, move: Move, reason: str | None = None) -> None:
@@ -73,7 +73,7 @@ def correct_identity(ctx: Context, code: str, changes: dict[str, str | None], re
         else:
             cleaned[name] = clean_text(value)
     with UnitOfWork(ctx, Permission.RECORD) as work:
-        pid = participant_id(work.connection, code)
+        pid = permitted_participant_id(ctx, work.connection, code, Permission.RECORD)
         current = work.read(
             select(P.c.code, S.c.code.label("study"), I.c.first_name, I.c.last_name, I.c.birth_date,
                    P.c.registered_on)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -13,13 +12,12 @@ from coordinator.errors import InputError, NotFound, NotPermitted, RuleViolation
 from coordinator.i18n import _
 from coordinator.security import passwords
 from coordinator.security.permissions import GLOBAL_ROLES, ROLE_NAMES, Permission, Principal, Role
-from coordinator.security.principals import G, U, load_principal
+from coordinator.security.principals import LOGIN_PATTERN, G, U, load_principal, normalized_login
+from coordinator.security.signin import confirm_password
 from coordinator.storage_errors import environment_errors
 from coordinator.studies import catalogue
 from coordinator.values import clean_text
 from db.tables import RoleGrant, UserAccount
-
-LOGIN_PATTERN = re.compile(r"[a-z][a-z0-9._-]{1,39}")
 
 
 @dataclass(frozen=True)
@@ -141,7 +139,7 @@ def deactivate(ctx: Context, login: str) -> None:
 def reset_password(ctx: Context, login: str, new_password: str) -> None:
     """An administrator sets a new password, to be changed by the user at their next sign-in; clears a lockout."""
     ctx.require(Permission.MANAGE_USERS)
-    passwords.check_policy(login.strip().lower(), new_password)
+    passwords.check_policy(normalized_login(login), new_password)
     hashed = passwords.hash_password(new_password)
     with UnitOfWork(ctx, Permission.MANAGE_USERS) as work:
         login = _require_account(work, login)
@@ -155,10 +153,11 @@ def change_password(ctx: Context, current_password: str, new_password: str) -> P
     login = ctx.user.login
     if not login or ctx.user.program:
         raise NotPermitted(_("Sign in first."))
-    with environment_errors(), ctx.engine.connect() as connection:
-        stored = connection.execute(select(U.c.password_hash).where(U.c.login == login)).scalar_one()
-    if not passwords.matches(stored, current_password):
-        raise InputError(_("The current password is wrong."), field="current_password")
+    try:
+        confirm_password(ctx, current_password)  # a wrong one counts towards the lockout, like any sign-in
+    except NotPermitted as refused:
+        raise InputError(_("The current password is wrong: {reason}").format(reason=refused.message),
+                         field="current_password") from refused
     passwords.check_policy(login, new_password, field="new_password")
     if new_password == current_password:
         raise InputError(_("Choose a new password different from the current one."), field="new_password")
@@ -195,7 +194,7 @@ def _refresh_own(ctx: Context, login: str) -> None:
 
 
 def _checked_login(login: str) -> str:
-    cleaned = login.strip().lower()
+    cleaned = normalized_login(login)
     if not LOGIN_PATTERN.fullmatch(cleaned):
         raise InputError(_("A user id is 2 to 40 characters: lower-case letters, digits, '.', '_' or '-', "
                            "starting with a letter."), field="login")
@@ -233,7 +232,7 @@ def _insert_grant(work: UnitOfWork, login: str, role: Role, study: str | None) -
 
 
 def _require_account(work: UnitOfWork, login: str) -> str:
-    cleaned = login.strip().lower()
+    cleaned = normalized_login(login)
     if work.read(select(U.c.login).where(U.c.login == cleaned)).first() is None:
         raise NotFound(_("There is no account with the user id {login}.").format(login=login), field="login")
     return cleaned

@@ -73,6 +73,21 @@ class Principal:
             for grant in self.grants
         )
 
+    def studies_with(self, permission: Permission) -> frozenset[str] | None:
+        """The studies on which the permission is held, for a query to keep to them; None: every study (the
+        program, or a role on every study), so no filter at all. The same rule as `may`, as a set."""
+        if self.program:
+            return None
+        if self.must_change_password:
+            return frozenset()
+        studies = set()
+        for grant in self.grants:
+            if permission in ROLE_PERMISSIONS[grant.role]:
+                if grant.study is None:
+                    return None
+                studies.add(grant.study)
+        return frozenset(studies)
+
     def roles(self) -> set[Role]:
         return {grant.role for grant in self.grants}
 

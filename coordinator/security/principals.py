@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import Connection, select
 
 from coordinator.security.permissions import Grant, Principal, Role
@@ -9,6 +11,12 @@ from db.tables import RoleGrant, UserAccount
 
 U = UserAccount.__table__
 G = RoleGrant.__table__
+LOGIN_PATTERN = re.compile(r"[a-z][a-z0-9._-]{1,39}")
+
+
+def normalized_login(text: str) -> str:
+    """A user id as typed, the way it is stored: without surrounding spaces, in lower case."""
+    return text.strip().lower()
 
 
 def load_principal(connection: Connection, login: str) -> Principal | None:

@@ -12,13 +12,14 @@ from typing import NoReturn
 
 from sqlalchemy import select
 
+from coordinator.audit.seal import AuditTrailBroken
 from coordinator.audit.writer import UnitOfWork
 from coordinator.context import Context
 from coordinator.errors import InputError, NotPermitted
 from coordinator.i18n import _
 from coordinator.security import passwords, settings
 from coordinator.security.permissions import Permission, Principal
-from coordinator.security.principals import U, load_principal
+from coordinator.security.principals import LOGIN_PATTERN, U, load_principal, normalized_login
 from coordinator.storage_errors import environment_errors
 from db.tables import UserAccount
 
@@ -36,7 +37,7 @@ def confirm_password(ctx: Context, password: str) -> Principal:
 
 
 def _authenticate(ctx: Context, login: str, password: str, event: str) -> Principal:
-    login = login.strip().lower()
+    login = normalized_login(login)
     if not login:
         raise InputError(_("Give your user id."), field="login")
     if not password:
@@ -45,8 +46,9 @@ def _authenticate(ctx: Context, login: str, password: str, event: str) -> Princi
     with environment_errors(), ctx.engine.connect() as connection:
         account = connection.execute(
             select(U.c.password_hash, U.c.active, U.c.locked_until).where(U.c.login == login)).first()
-    if account is None:
-        _refuse(ctx, login, _("sign-in refused: no such account"),
+    if account is None:  # what was typed may be a password in the wrong field: only a user id's shape is kept
+        _refuse(ctx, login if LOGIN_PATTERN.fullmatch(login) else _("[not a user id]"),
+                _("sign-in refused: no such account"),
                 _("There is no account with the user id {login}.").format(login=login))
     if not account.active:
         _refuse(ctx, login, _("sign-in refused: account deactivated"),
@@ -56,11 +58,18 @@ def _authenticate(ctx: Context, login: str, password: str, event: str) -> Princi
         _refuse(ctx, login, _("sign-in refused: account locked"), _locked_message(login, account.locked_until))
     if not passwords.matches(account.password_hash, password):
         _count_failure(ctx, login, rules)
-    with UnitOfWork(replace(ctx, user=Principal(login, login)), None) as work:
-        work.update(UserAccount, login, {"failed_attempts": 0, "locked_until": None}, reason=event)
-        work.record_event("user_account", login, event)
-        principal = load_principal(work.connection, login)
-    assert principal is not None  # the unit of work refuses an inactive account
+    try:
+        with UnitOfWork(replace(ctx, user=Principal(login, login)), None) as work:
+            if _locked(work.read(select(U.c.locked_until).where(U.c.login == login)).scalar_one(), ctx.now()):
+                raise NotPermitted(_locked_message(login, account.locked_until or ""))  # locked meanwhile
+            work.update(UserAccount, login, {"failed_attempts": 0, "locked_until": None}, reason=event)
+            work.record_event("user_account", login, event)
+            principal = load_principal(work.connection, login)
+    except AuditTrailBroken:  # the trail takes no more rows: sign in to read (and to verify), unrecorded
+        with environment_errors(), ctx.engine.connect() as connection:
+            principal = load_principal(connection, login)
+    if principal is None:
+        raise NotPermitted(_("The account {login} is deactivated; ask an administrator.").format(login=login))
     ctx.user = principal
     return principal
 
@@ -85,8 +94,11 @@ def _locked_message(login: str, locked_until: str) -> str:
 def _count_failure(ctx: Context, login: str, rules: settings.SecuritySettings) -> NoReturn:
     """One more failed attempt; the last allowed one locks the account. Always raises, after committing."""
     with UnitOfWork(ctx.as_program(), Permission.MAINTAIN) as work:
-        failed = work.read(select(U.c.failed_attempts).where(U.c.login == login)).scalar_one() + 1
-        if failed >= rules.lockout_attempts:
+        current = work.read(select(U.c.failed_attempts, U.c.locked_until).where(U.c.login == login)).one()
+        failed = current.failed_attempts + 1
+        if _locked(current.locked_until, ctx.now()):  # another attempt locked it meanwhile: counted once
+            message = _locked_message(login, current.locked_until)
+        elif failed >= rules.lockout_attempts:
             until = (ctx.now() + timedelta(minutes=rules.lockout_minutes)).astimezone(timezone.utc)
             stamp = until.isoformat(timespec="seconds").replace("+00:00", "Z")
             work.update(UserAccount, login, {"failed_attempts": 0, "locked_until": stamp},

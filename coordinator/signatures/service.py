@@ -111,6 +111,7 @@ def signatures_of(ctx: Context, code: str, kind: str | None = None) -> list[Sign
     kinds = [kind_named(kind).name] if kind is not None else list(KINDS)
     with environment_errors(), ctx.engine.connect() as connection:
         record = find_record(connection, code)
+        ctx.require(Permission.READ, record.study)
         rows = connection.execute(
             select(SIGNATURE).where(SIGNATURE.c.record_kind.in_(kinds) & (SIGNATURE.c.record_id == record.code))
             .order_by(SIGNATURE.c.signed_at, SIGNATURE.c.id)).all()

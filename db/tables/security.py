@@ -54,13 +54,15 @@ class Signature(SQLModel, table=True):
 
 
 class AuditSeal(SQLModel, table=True):
-    """The one row naming the last audit row and its digest: a tail cut off the trail no longer matches it."""
+    """The one row naming the last audit row and its digest, under a key kept outside the database (`mac`, see
+    db/audit_chain.py): a tail cut off the trail no longer matches it, nor does a seal rewritten to hide that."""
 
     __tablename__ = "audit_seal"
 
     id: int = Field(default=1, primary_key=True)
     last_id: int = 0
     last_hash: str = Field(max_length=64)
+    mac: str | None = Field(default=None, max_length=64)  # None until the program first opens a migrated file
 
 
 class Setting(SQLModel, table=True):

@@ -5,8 +5,10 @@ The commands run in-process with the real clock, as a user runs them."""
 from __future__ import annotations
 
 import csv
+import sqlite3
 import subprocess
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -200,3 +202,33 @@ def test_a_pdf_of_too_many_rows_is_refused_with_a_way_out(run, tmp_path: Path, m
     err = refused(run, "audit", "export", "--out", str(tmp_path / "all.pdf"))
     assert "rows are too many for a PDF (at most 10): export them as CSV, or narrow the filters" in err
     assert not (tmp_path / "all.pdf").exists()
+
+
+def test_json_on_the_terminal_and_the_allocation_report_are_logged_plain_listings_are_not(run, codes, db_file):
+    mila = codes["MILA"]
+    ok(run, "show", mila)
+    ok(run, "participants", "--study", "MILA")
+    ok(run, "consent", "status", mila)
+    assert exported(db_file) == []  # what the terminal shows, as the window does: not an export
+    ok(run, "show", mila, "--json")
+    ok(run, "participants", "--study", "MILA", "--json")
+    ok(run, "participants", "--json")
+    ok(run, "consent", "status", mila, "--json")
+    ok(run, "eligibility", "check", mila, "--json")
+    ok(run, "allocation", "report", "--study", "ELIT-AML01")
+    ok(run, "allocation", "report", "--study", "ELIT-AML01", "--json")
+    assert exported(db_file) == [
+        (TESTER, "-", "participant JSON printed on the standard output", "MILA", mila),
+        (TESTER, "-", "participant list JSON printed on the standard output", "MILA", None),
+        (TESTER, "-", "participant list JSON printed on the standard output", None, None),
+        (TESTER, "-", "consent status JSON printed on the standard output", "MILA", mila),
+        (TESTER, "-", "eligibility JSON printed on the standard output", "MILA", mila),
+        (TESTER, "-", "allocation report printed on the standard output", "ELIT-AML01", None),
+        (TESTER, "-", "allocation report JSON printed on the standard output", "ELIT-AML01", None),
+    ]
+
+
+def exported(db_file: Path) -> list[tuple[str, str, str, str | None, str | None]]:
+    with closing(sqlite3.connect(db_file)) as connection:
+        return connection.execute("SELECT actor, record_id, new_value, study_code, subject_code FROM audit_trail "
+                                  "WHERE table_name = 'export' ORDER BY id").fetchall()

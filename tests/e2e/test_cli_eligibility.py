@@ -78,11 +78,12 @@ def history(run, code: str) -> list[dict]:
 
 
 def snapshot(run, code: str) -> tuple:
-    """Everything a refused command must leave as it was: criteria, values, confirmation, status, audit."""
+    """Everything a refused command must leave as it was: criteria, values, confirmation, status, audit (but the
+    export log, which the JSON read here adds to)."""
     shown = json.loads(ok(run, "show", code, "--json"))
     assessment = checked(run, code)
     return assessment["criteria"], assessment["values"], assessment["confirmation"], shown["status"], \
-        shown["arm"], len(shown["history"])
+        shown["arm"], len([line for line in shown["history"] if line["table"] != "export"])
 
 
 def make_eligible(ctx: Context, code: str, study: str, arm: str | None = None) -> None:

@@ -1,4 +1,5 @@
-"""Electronic signatures on the command line: `sign` asks for the password again and states what was signed;
+"""Electronic signatures on the command line: `sign` asks for the password again (a prompt, or its own variable
+COORDINATOR_SIGNATURE_PASSWORD, never the sign-in's COORDINATOR_PASSWORD) and states what was signed;
 `signatures` lists printed name, date and time, meaning and validity; refusals exit 2 (the record, the meaning) or
 3 (the role, the password); the consent checklist prints the consent's signatures, VALID then NOT VALID."""
 
@@ -25,6 +26,12 @@ from tests.enrolling import make_eligible
 
 TODAY = date.today()  # the commands run on the real clock
 STAMP = r"\d{4}-\d\d-\d\d \d\d:\d\d UTC(?:[+-]\d\d:\d\d)?"
+
+
+@pytest.fixture(autouse=True)
+def signature_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A script signs with the password in its own variable, set apart from the sign-in's."""
+    monkeypatch.setenv("COORDINATOR_SIGNATURE_PASSWORD", PASSWORD)
 
 
 @pytest.fixture
@@ -136,3 +143,24 @@ def test_the_consent_checklist_prints_the_consent_signatures_valid_then_not_vali
 
     assert run("print", "consent-checklist", "--study", "MILA", "--blank", "--out", str(tmp_path / "b.pdf"))[0] == 0
     assert "Electronic signatures" not in text_of(tmp_path / "b.pdf")
+
+
+def test_the_sign_in_password_is_never_taken_as_the_signature(run, code, monkeypatch):
+    monkeypatch.delenv("COORDINATOR_SIGNATURE_PASSWORD")  # COORDINATOR_PASSWORD stays set; stdin is no terminal
+    exit_code, out, err = run("sign", "eligibility", code, "--meaning", "approval")
+    assert (exit_code, out) == (2, "")
+    assert "Give the password in COORDINATOR_SIGNATURE_PASSWORD, or run the command in a terminal" in err
+    assert run("signatures", code)[1] == f"{code} has no electronic signature.\n"
+
+
+def test_in_a_terminal_the_password_is_typed_again_to_sign(run, code, monkeypatch):
+    import getpass
+    import sys
+
+    monkeypatch.delenv("COORDINATOR_SIGNATURE_PASSWORD")
+    prompts: list[str] = []
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr(getpass, "getpass", lambda prompt: prompts.append(prompt) or PASSWORD)
+    exit_code, out, _err = run("sign", "consent", code, "--meaning", "review")
+    assert exit_code == 0 and out.startswith("Signed by Tess Tester (tester) — review — ")
+    assert prompts == [f"Password of tester again, to sign the consent record of {code}: "]

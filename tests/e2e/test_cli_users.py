@@ -119,3 +119,98 @@ def test_audit_verify_exits_0_when_intact_and_1_with_the_rows_at_fault(run, test
     as_user(monkeypatch, "cora", "my own secret words")
     code, _out, err = run("audit", "verify")
     assert code == 3 and "may not review the audit trail" in err
+
+
+def participant_count(database: Path) -> int:
+    with sqlite3.connect(database) as connection:
+        return connection.execute("SELECT count(*) FROM participant").fetchone()[0]
+
+
+def a_user(database: Path, login: str, role: str, study: str | None = None) -> None:
+    """An account with one role, its password already changed: it signs in with PASSWORD + '-new'."""
+    from coordinator.workspace import open_workspace
+    from tests.accounts import act_as, add_user
+
+    opened = open_workspace(str(database))
+    try:
+        act_as(opened.ctx, TESTER)
+        add_user(opened.ctx, login, role, study)
+    finally:
+        opened.ctx.engine.dispose()
+
+
+@pytest.mark.parametrize(("role", "study", "message"), [
+    ("monitor", None, "Mona may not record study data in BLINA-MRD"),
+    ("coordinator", "MILA", "Mona may not record study data in BLINA-MRD"),  # one study is not every study
+])
+def test_demo_data_is_refused_with_exit_3_to_whoever_may_not_record_in_every_study(run, tester_db: Path,
+                                                                                   monkeypatch, role, study, message):
+    a_user(tester_db, "mona", role, study)
+    as_user(monkeypatch, "mona", PASSWORD + "-new")
+    code, out, err = run("init", "--demo")
+    assert (code, out) == (3, "") and message in err
+    assert participant_count(tester_db) == 0
+
+
+def test_the_new_administrator_gets_the_programs_demo_without_a_role_to_record(tmp_path: Path, capsys,
+                                                                               monkeypatch):
+    database = tmp_path / "new.sqlite3"
+    monkeypatch.setenv("COORDINATOR_NEW_PASSWORD", "a long password")
+    assert main(["init", "--db", str(database), "--admin", "ada", "--name", "Ada Admin", "--demo"]) == 0
+    assert "Added 41 demo participants." in capsys.readouterr().out
+    with sqlite3.connect(database) as connection:
+        actors = {actor for (actor,) in connection.execute(
+            "SELECT DISTINCT actor FROM audit_trail WHERE table_name = 'participant'")}
+    assert actors == {"program"}
+
+
+def test_a_user_who_may_not_manage_users_is_refused_before_any_password_is_asked(run, tester_db: Path,
+                                                                                 monkeypatch):
+    monkeypatch.delenv("COORDINATOR_NEW_PASSWORD", raising=False)  # and stdin is not a terminal under pytest
+    a_user(tester_db, "mona", "monitor")
+    as_user(monkeypatch, "mona", PASSWORD + "-new")
+    for arguments in (("user", "add", "eve", "--name", "Eve", "--role", "monitor"),
+                      ("user", "reset-password", TESTER)):
+        code, out, err = run(*arguments)
+        assert (code, out) == (3, "") and "Mona may not manage users" in err, err
+        assert "COORDINATOR_NEW_PASSWORD" not in err
+
+
+@pytest.mark.parametrize("name", [None, "  "])
+def test_init_admin_without_a_name_exits_2_before_the_password_is_asked(tmp_path: Path, capsys, monkeypatch, name):
+    monkeypatch.delenv("COORDINATOR_NEW_PASSWORD", raising=False)
+    database = tmp_path / "new.sqlite3"
+    code = main(["init", "--db", str(database), "--admin", "ada", *(("--name", name) if name is not None else ())])
+    err = capsys.readouterr().err
+    assert code == 2 and "--name" in err and "COORDINATOR_NEW_PASSWORD" not in err, err
+    assert not database.exists()  # nothing was made
+
+
+def test_an_administrator_restores_a_backup_older_than_their_account_and_is_told(run, tester_db: Path, tmp_path,
+                                                                                  monkeypatch):
+    saved = str(tmp_path / "old.sqlite3")
+    assert run("backup", "--out", saved)[0] == 0
+    a_user(tester_db, "alma", "administrator")
+    as_user(monkeypatch, "alma", PASSWORD + "-new")
+    code, out, err = run("restore", saved)
+    assert (code, err) == (0, "")
+    assert out.splitlines()[1] == "The restored data has no active account for alma: the next start asks who signs in."
+    code, _out, err = run("studies")
+    assert code == 3 and "alma" in err  # the restored data does not know alma
+    as_user(monkeypatch, TESTER, PASSWORD)
+    assert json.loads(run("restore", saved, "--json")[1])["note"] is None
+
+
+def test_audit_adopt_signs_the_seal_of_a_database_from_another_workstation(run, data_dir: Path):
+    from coordinator.audit.seal import KEY_FILE, _key_at
+
+    (data_dir / KEY_FILE).write_bytes(b"this workstation's own key")
+    _key_at.cache_clear()
+    code, out, _err = run("audit", "verify")
+    assert code == 1 and "seal: the seal is not signed with this workstation's key" in out
+    code, _out, err = run("register", "--study", "MILA", "--site", "1", "--birth-date", "2016-01-10", "--sex", "F")
+    assert code == 1 and "nothing more can be written until an administrator" in err
+    assert run("audit", "adopt")[0] == 2  # --reason is required
+    code, out, _err = run("audit", "adopt", "--reason", "backup of the old workstation")
+    assert code == 0 and "intact" in out
+    assert run("audit", "verify")[0] == 0

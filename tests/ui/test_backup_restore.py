@@ -28,7 +28,7 @@ def test_back_up_from_the_file_menu_writes_a_verified_copy(qtbot, monkeypatch, t
     assert str(target) in window.statusBar().currentMessage()
     copy = open_workspace(str(target))
     try:
-        assert len(find_ids(copy.ctx, ParticipantQuery(study="MILA"))) == 4
+        assert len(find_ids(copy.ctx.as_program(), ParticipantQuery(study="MILA"))) == 4
     finally:
         copy.ctx.engine.dispose()
 
@@ -73,3 +73,20 @@ def test_restoring_a_file_that_is_not_a_backup_is_explained_and_changes_nothing(
     box.close()
     assert window.isEnabled()
     assert len(column(window, "code")) == 4
+
+
+def test_restoring_a_backup_older_than_the_administrators_account_tells_them(qtbot, monkeypatch, tmp_path,
+                                                                              workspace, people, window):
+    from tests.accounts import act_as, add_user
+
+    saved = backup.back_up(workspace.ctx, tmp_path / "before-alma.sqlite3")
+    add_user(workspace.ctx, "alma", "administrator")
+    act_as(window.workspace.ctx, "alma")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args: (str(saved), ""))
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.Yes)
+    menu_action(window, "File", "Restore…").trigger()
+    box = wait_for(qtbot, QMessageBox)
+    assert box.text() == "The restored data has no active account for alma: the next start asks who signs in."
+    assert "Restored from" in window.statusBar().currentMessage()
+    box.close()
+    assert window.isEnabled()

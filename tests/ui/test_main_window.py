@@ -6,6 +6,7 @@ from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
+from tests.accounts import make_tester
 from tests.ui.driving import column, select_study, wait_for
 from ui.main_window import MainWindow
 from ui.participant_page import ParticipantPage
@@ -142,6 +143,7 @@ def test_a_bad_study_file_is_shown_in_a_banner_and_the_others_load(qtbot, db_fil
     broken = folder / "MILA.yaml"
     broken.write_text(broken.read_text(encoding="utf-8").replace("    label: Acute leukemia\n", ""), encoding="utf-8")
     workspace = open_workspace(str(db_file), clock=clock, studies=folder)
+    make_tester(workspace.ctx)  # signed in: the window lists the studies its user may read
     shown = MainWindow(workspace)
     qtbot.addWidget(shown)
     shown.show()

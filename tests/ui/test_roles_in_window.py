@@ -11,8 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from coordinator.participants.queries import ParticipantQuery, find_ids
+from coordinator.security import accounts
 from coordinator.workspace import Workspace
-from tests.accounts import act_as, add_user
+from tests.accounts import TESTER, act_as, add_user
 from tests.ui.driving import (
     column,
     menu_action,
@@ -26,14 +27,19 @@ from tests.ui.driving import (
 from ui import messages
 from ui.crash_dialog import CrashDialog
 from ui.main_window import MainWindow
+from ui.study_list import CODE_ROLE
 from ui.tasks import tasks_running
 
 MONITOR_REFUSAL = "Mona may not record study data in MILA: no role on this study allows it."
 
 
-def window_of(qtbot, workspace: Workspace, login: str, role: str, study: str | None = None) -> MainWindow:
-    """The window of a user holding one role, signed in."""
+def window_of(qtbot, workspace: Workspace, login: str, role: str, study: str | None = None, *,
+              also: tuple[str, str | None] | None = None) -> MainWindow:
+    """The window of a user holding one role (and `also` another, on a study), signed in."""
     add_user(workspace.ctx, login, role, study)
+    if also is not None:
+        act_as(workspace.ctx, TESTER)
+        accounts.grant(workspace.ctx, login, *also)
     act_as(workspace.ctx, login)
     shown = MainWindow(workspace)
     qtbot.addWidget(shown)
@@ -96,8 +102,8 @@ def test_a_monitor_sees_everything_and_can_change_nothing(qtbot, people, monitor
 
 
 def test_a_coordinator_of_one_study_writes_in_that_study_only(qtbot, workspace, people):
-    window = window_of(qtbot, workspace, "cora", "coordinator", "MILA")
-    assert window.signed_in.text() == "Signed in: Cora (cora) – coordinator (MILA)"
+    window = window_of(qtbot, workspace, "cora", "coordinator", "MILA", also=("monitor", "REL-ALL"))  # REL-ALL listed
+    assert window.signed_in.text() == "Signed in: Cora (cora) – coordinator (MILA), monitor (REL-ALL)"
     select_study(qtbot, window, "MILA")
     assert window.participants.register_button.isEnabled()
     assert window.participants.register_button.toolTip() == "Register a participant in this study (Ctrl+N)"
@@ -157,3 +163,12 @@ def test_an_intact_audit_trail_says_nothing(qtbot, window):
     qtbot.wait(20)
     assert not visible(QMessageBox)
     assert not window.audit_warning.isVisible()
+
+
+def test_the_window_lists_only_the_studies_the_user_may_read(qtbot, workspace, people):
+    window = window_of(qtbot, workspace, "cora", "coordinator", "MILA")
+    tree = window.studies
+    assert [tree.topLevelItem(i).data(0, CODE_ROLE) for i in range(tree.topLevelItemCount())] == ["MILA"]
+    assert window.participants.header.title.text().startswith("MILA –")
+    assert sorted(column(window, "code")) == sorted(people.values())
+    assert window.register_action.isEnabled() and window.screening_log_action.isEnabled()

@@ -282,7 +282,9 @@ def test_a_wrong_current_password_is_said_beside_it(qtbot, workspace):
     type_into(qtbot, dialog.new_again, NEW_PASSWORD)
     click(qtbot, dialog.change_button)
     qtbot.waitUntil(lambda: dialog.messages.label("current_password").isVisible())
-    assert dialog.messages.label("current_password").text() == "The current password is wrong."
+    assert dialog.messages.label("current_password").text() == (
+        "The current password is wrong: Wrong password for cora. 4 more failed attempt(s) lock the account for "
+        "15 minutes.")  # a wrong current password counts towards the lockout
     assert dialog.change_button.isEnabled() and dialog.isVisible()
 
 
@@ -322,7 +324,7 @@ def test_the_first_start_creates_the_administrator_loads_the_demo_and_opens_the_
     default = open_workspace()
     try:
         assert default.ctx.url.endswith(str(data_dir / "coordinator.sqlite3"))
-        assert len(find_ids(default.ctx, ParticipantQuery(study="MILA"))) > 0  # the demo
+        assert len(find_ids(default.ctx.as_program(), ParticipantQuery(study="MILA"))) > 0  # the demo
         assert [account.login for account in accounts.accounts(default.ctx)] == ["mdupont"]
     finally:
         default.ctx.engine.dispose()

@@ -9,14 +9,18 @@ import pytest
 from alembic import command
 from sqlalchemy import select
 
-from coordinator.audit.chain import verify
+from coordinator.audit.chain import adopt, verify
+from coordinator.audit.seal import KEY_FILE, AuditTrailBroken, _key_at
+from coordinator.errors import InputError, RuleViolation
 from coordinator.participants.register import Registration, register
+from coordinator.security.permissions import NOBODY
+from coordinator.security.signin import sign_in
 from coordinator.workspace import open_workspace
 from db.audit_chain import GENESIS, HASHED_FIELDS, row_digest
 from db.engine import make_engine, sqlite_url
 from db.migrate import _config
 from db.tables import AuditEntry
-from tests.accounts import TESTER, act_as
+from tests.accounts import PASSWORD, TESTER, act_as
 
 A = AuditEntry.__table__
 
@@ -135,3 +139,43 @@ def test_the_migration_chains_the_rows_written_before_the_chain_existed(tmp_path
                                    .order_by(A.c.id).limit(1)).one()
     assert first.row_hash == row_digest(GENESIS, tuple(first)[:-1])
     upgraded.ctx.engine.dispose()
+
+
+def test_a_tail_cut_with_the_seal_rewritten_in_sql_is_found_by_the_seal_key(workspace, trail):
+    path, count = trail
+    tamper(path, f"DELETE FROM audit_trail WHERE id > {count - 3}",
+           "UPDATE audit_seal SET last_id = (SELECT max(id) FROM audit_trail), "
+           "last_hash = (SELECT row_hash FROM audit_trail WHERE id = (SELECT max(id) FROM audit_trail))")
+    assert findings(workspace) == [(None, "the seal is not signed with this workstation's key: it was rewritten "
+                                          "outside the program, or the database comes from another workstation "
+                                          "without its key")]
+
+
+def test_after_tampering_the_program_writes_nothing_more_but_still_signs_in_and_verifies(workspace, trail):
+    path, count = trail
+    tamper(path, "INSERT INTO audit_trail (id, at_utc, actor, action, table_name, record_id, row_hash) "
+                 f"VALUES ({count + 1}, '2026-11-21T10:30:00Z', 'tester', 'event', 'x', '1', 'abc')")
+    with pytest.raises(AuditTrailBroken, match="changed outside Study Coordinator"):
+        register(workspace.ctx, Registration("MILA", 1, "2016-01-10", "M"))
+    workspace.ctx.user = NOBODY
+    assert sign_in(workspace.ctx, TESTER, PASSWORD).login == TESTER  # to read and verify; not recorded
+    assert (count + 1) in [row_id for row_id, _problem in findings(workspace)]
+    with pytest.raises(RuleViolation, match="findings other than its seal's key"):
+        adopt(workspace.ctx, "moved")
+
+
+def test_a_database_from_another_workstation_is_adopted_by_an_administrator(workspace, trail, data_dir):
+    _path, count = trail
+    (data_dir / KEY_FILE).write_bytes(b"another workstation's key")
+    _key_at.cache_clear()
+    assert findings(workspace) == [(None, "the seal is not signed with this workstation's key: it was rewritten "
+                                          "outside the program, or the database comes from another workstation "
+                                          "without its key")]
+    with pytest.raises(AuditTrailBroken):
+        register(workspace.ctx, Registration("MILA", 1, "2016-01-10", "M"))
+    with pytest.raises(InputError, match="Say why"):
+        adopt(workspace.ctx, " ")
+    report = adopt(workspace.ctx, "restored from the old workstation's backup")
+    assert report.intact and report.checked == count + 1
+    register(workspace.ctx, Registration("MILA", 1, "2016-01-10", "M"))
+    assert verify(workspace.ctx.engine).intact

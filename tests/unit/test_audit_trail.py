@@ -225,3 +225,15 @@ def test_only_csv_and_pdf_are_written(workspace, tmp_path: Path):
     with pytest.raises(InputError, match=r"exported as \.csv or \.pdf, not trail\.xlsx") as raised:
         export_trail(workspace.ctx, AuditQuery(), tmp_path / "trail.xlsx")
     assert raised.value.field == "out"
+
+
+def test_the_user_filter_lists_the_accounts_and_the_program_without_reading_the_trail(workspace):
+    ctx = workspace.ctx
+    add_user(ctx, "mona", "monitor", "MILA")
+    assert trail.actors(ctx) == ["mona", "program", TESTER]  # every account, sorted, whatever it wrote
+    act_as(ctx, "mona")
+    assert trail.actors(ctx) == ["mona", "program", TESTER]
+    add_user(ctx, "cora", "coordinator")
+    act_as(ctx, "cora")
+    with pytest.raises(NotPermitted, match="may not review the audit trail"):
+        trail.actors(ctx)

@@ -9,7 +9,7 @@ from coordinator.backup import back_up, restore
 from coordinator.errors import EnvironmentProblem, InputError
 from coordinator.participants.queries import ParticipantQuery, list_participants
 from coordinator.participants.register import Registration, register
-from tests.accounts import make_tester
+from tests.accounts import TESTER, act_as, add_user, make_tester
 
 
 def codes(workspace) -> list[str]:
@@ -31,6 +31,7 @@ def test_backup_then_restore_brings_back_the_saved_content(workspace, tmp_path: 
     restored = restore(ctx, target)
     assert codes(workspace) == [first]
     assert restored.safety_copy.is_file()
+    assert restored.note is None  # the tester's account is in the restored data
     safety = sqlite3.connect(restored.safety_copy)
     assert [row[0] for row in safety.execute("SELECT code FROM participant ORDER BY id")] == [first, later]
     safety.close()
@@ -148,3 +149,41 @@ def test_a_restore_that_fails_after_replacing_puts_the_previous_content_back(wor
     monkeypatch.undo()
     assert codes(workspace) == ["MILA-01-0001"]
     assert not list((tmp_path / "backups").glob("*restoring*"))
+
+
+def restore_events(ctx) -> list[tuple[str, str]]:
+    with ctx.engine.connect() as connection:
+        return connection.exec_driver_sql(
+            "SELECT actor, new_value FROM audit_trail WHERE action = 'event' AND new_value LIKE 'restored from %'"
+        ).all()
+
+
+def test_an_administrator_restores_a_backup_made_before_their_account_existed(workspace, tmp_path: Path):
+    ctx = workspace.ctx
+    first = register(ctx, Registration("MILA", 1, "2016-01-10", "F")).code
+    target = back_up(ctx, tmp_path / "before-alma.sqlite3")
+    add_user(ctx, "alma", "administrator")
+    act_as(ctx, "alma")
+    register(workspace.ctx.as_program(), Registration("MILA", 1, "2016-01-10", "M"))
+    restored = restore(ctx, target)
+    assert codes(workspace) == [first]
+    assert restored.note == "The restored data has no active account for alma: the next start asks who signs in."
+    [(actor, what)] = restore_events(ctx)
+    assert actor == "alma" and str(target) in what
+    act_as(ctx, TESTER)  # whoever the restored data knows works on in it
+    assert register(ctx, Registration("MILA", 1, "2016-01-10", "M")).code == "MILA-01-0002"
+
+
+def test_restoring_a_backup_without_accounts_says_the_administrator_is_to_be_created(tmp_path: Path, clock):
+    from coordinator.workspace import open_workspace
+
+    workspace = open_workspace(str(tmp_path / "site.sqlite3"), clock=clock)
+    try:
+        target = back_up(workspace.ctx.as_program(), tmp_path / "empty.sqlite3")  # made before any account
+        make_tester(workspace.ctx)
+        restored = restore(workspace.ctx, target)
+        assert restored.note == ("The restored data has no accounts: the next start asks to create the "
+                                 "administrator.")
+        assert [actor for actor, _what in restore_events(workspace.ctx)] == [TESTER]
+    finally:
+        workspace.ctx.engine.dispose()

@@ -48,7 +48,7 @@ def test_two_processes_registering_at_once_get_unique_gapless_codes(tester_db: P
     assert sorted(codes) == [f"NK-HSCT-01-{n:04d}" for n in range(1, 2 * EACH + 1)]
     assert all(len(out.split()) == EACH for out, _err in outputs)
     workspace = open_workspace(str(db_file))
-    assert len(list_participants(workspace.ctx, ParticipantQuery(study="NK-HSCT"))) == 2 * EACH
+    assert len(list_participants(workspace.ctx.as_program(), ParticipantQuery(study="NK-HSCT"))) == 2 * EACH
     workspace.ctx.engine.dispose()
 
 

@@ -123,7 +123,7 @@ def test_a_due_migration_backs_up_the_file_first(tester_db: Path, tmp_path: Path
     assert copy.execute("SELECT version_num FROM alembic_version").fetchone() == (head,)
     assert copy.execute("SELECT code FROM participant").fetchall() == [(code,)]
     copy.close()
-    assert [p.code for p in list_participants(upgraded.ctx, ParticipantQuery())] == [code]
+    assert [p.code for p in list_participants(upgraded.ctx.as_program(), ParticipantQuery())] == [code]
     with upgraded.ctx.engine.connect() as connection:
         assert "later_field" in [row[1] for row in connection.exec_driver_sql("PRAGMA table_info(participant)")]
     upgraded.ctx.engine.dispose()

@@ -13,14 +13,19 @@ from sqlalchemy import func, select
 from coordinator.assignment import allocation
 from coordinator.assignment.enrollment import enroll
 from coordinator.assignment.risk import assess_risk
+from coordinator.audit.history import participant_history
 from coordinator.backup import back_up, restore
 from coordinator.consent import service as consent
+from coordinator.consent.todo import consent_todo
 from coordinator.context import Context
 from coordinator.demo_values import demo_values
+from coordinator.documents.consent_checklist import participant_checklist
 from coordinator.eligibility import service as eligibility
 from coordinator.eligibility.entry import ValueInput
+from coordinator.eligibility.screening_log import screening_log
 from coordinator.errors import NotPermitted
 from coordinator.participants.lifecycle import Move, Status
+from coordinator.participants.queries import ParticipantQuery, find_ids, get_participant, list_participants
 from coordinator.participants.register import Registration, register
 from coordinator.participants.status import change_status, correct_identity
 from coordinator.security import accounts, settings
@@ -29,6 +34,7 @@ from coordinator.signatures import service as signatures
 from coordinator.workspace import open_workspace
 from db.tables import AuditEntry
 from tests.accounts import PASSWORD, TESTER, act_as, add_user
+from tests.conftest import in_data_folder
 from tests.consenting import sign_all
 from tests.enrolling import make_eligible, on_day
 
@@ -37,20 +43,21 @@ USERS = {role: role.value[:4] + "user" for role in Role}  # admiuser, inveuser, 
 
 
 @pytest.fixture(scope="module")
-def roles_db(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The template with one working account per role, made once for the module."""
+def roles_db(template_db: Path, template_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The template with one working account per role, made once for the module (the template's seal key)."""
     path = tmp_path_factory.mktemp("roles") / "roles.sqlite3"
     shutil.copyfile(template_db, path)
-    opened = open_workspace(str(path))
-    act_as(opened.ctx, TESTER)
-    for role, login in USERS.items():
-        add_user(opened.ctx, login, role.value)
-    opened.ctx.engine.dispose()
+    with in_data_folder(template_data):
+        opened = open_workspace(str(path))
+        act_as(opened.ctx, TESTER)
+        for role, login in USERS.items():
+            add_user(opened.ctx, login, role.value)
+        opened.ctx.engine.dispose()
     return path
 
 
 @pytest.fixture
-def ctx(roles_db: Path, db_file: Path, clock) -> Iterator[Context]:
+def ctx(roles_db: Path, db_file: Path, seal_key: Path, clock) -> Iterator[Context]:
     shutil.copyfile(roles_db, db_file)
     opened = open_workspace(str(db_file), clock=clock)
     act_as(opened.ctx, TESTER)
@@ -195,3 +202,78 @@ def test_a_user_who_must_change_the_password_may_do_nothing_else(ctx):
         mila(ctx)
     accounts.change_password(ctx, "a long password", "a longer password")
     mila(ctx)
+
+
+# --- a role on one study: another study's participants are refused before any rule, and not listed -------------
+
+
+def nk_hsct(ctx: Context) -> str:
+    """An adult in NK-HSCT with nothing recorded: every rule of every service below would refuse something."""
+    return register(ctx, Registration("NK-HSCT", 1, "1990-05-01", "F", "Anne", "Martin", "2026-10-01")).code
+
+
+# Each: (name, the action on another study's participant). Without the check on the participant's study, each
+# would answer with its study's state: criteria missing, no consent to withdraw, no risk groups, not ready to sign...
+ON_ANOTHER_STUDY: list[tuple[str, Callable[[Context, str], object]]] = [
+    ("record screening values",
+     lambda ctx, code: eligibility.record(on_day(ctx, DAY), code, [ValueInput("NO-SUCH-ITEM", "1")])),
+    ("confirm eligibility", lambda ctx, code: eligibility.confirm(on_day(ctx, DAY), code)),
+    ("enroll", lambda ctx, code: enroll(on_day(ctx, DAY), code)),
+    ("sign consent", lambda ctx, code: consent.sign(ctx, code, consent.SignatureInput("participant", "Anne M", DAY))),
+    ("withdraw consent", lambda ctx, code: consent.withdraw(ctx, code, DAY, "participant", ["data_use"])),
+    ("change status", lambda ctx, code: change_status(ctx, code, Move(Status.screen_failure, DAY), "as planned")),
+    ("correct identity", lambda ctx, code: correct_identity(ctx, code, {"first_name": "Ann"}, "typo")),
+    ("assess risk", lambda ctx, code: assess_risk(ctx, code)),
+    ("sign eligibility", lambda ctx, code: signatures.sign(ctx, "eligibility", code, "approval", PASSWORD + "-new")),
+]
+
+
+@pytest.mark.parametrize("action", [entry[1] for entry in ON_ANOTHER_STUDY], ids=[e[0] for e in ON_ANOTHER_STUDY])
+def test_a_role_on_one_study_is_refused_on_another_before_any_rule(ctx, action):
+    code = nk_hsct(ctx)
+    add_user(ctx, "milainv", "investigator", "MILA")
+    act_as(ctx, "milainv")
+    before = audit_count(ctx)
+    with pytest.raises(NotPermitted, match=r"^Milainv may not [a-z ]+ in NK-HSCT: no role on this study allows it\.$"):
+        action(ctx, code)
+    assert audit_count(ctx) == before
+
+
+ON_ANOTHER_STUDY_READS: list[tuple[str, Callable[[Context, str], object]]] = [
+    ("participant", get_participant),
+    ("history", participant_history),
+    ("consent status", consent.status),
+    ("consent signers", consent.signatures_of),
+    ("consent roles", lambda ctx, code: consent.required_roles(ctx, code, DAY)),
+    ("one-holder exceptions", lambda ctx, code: consent.one_holder_exceptions(ctx, code, DAY)),
+    ("eligibility", eligibility.assessment),
+    ("signatures", signatures.signatures_of),
+    ("consent checklist", participant_checklist),
+    ("screening log", lambda ctx, _code: screening_log(ctx, "NK-HSCT")),
+    ("consent to-do", lambda ctx, _code: consent_todo(ctx, DAY, DAY, study="NK-HSCT")),
+    ("participant list", lambda ctx, _code: list_participants(ctx, ParticipantQuery(study="NK-HSCT"))),
+]
+
+
+@pytest.mark.parametrize("read", [entry[1] for entry in ON_ANOTHER_STUDY_READS],
+                         ids=[entry[0] for entry in ON_ANOTHER_STUDY_READS])
+def test_a_role_on_one_study_reads_nothing_of_another(ctx, read):
+    code = nk_hsct(ctx)
+    add_user(ctx, "milamon", "monitor", "MILA")
+    act_as(ctx, "milamon")
+    with pytest.raises(NotPermitted, match=r"^Milamon may not read in NK-HSCT: no role on this study allows it\.$"):
+        read(ctx, code)
+
+
+def test_the_lists_keep_to_the_studies_the_user_may_read(ctx):
+    mine, other = mila(ctx), nk_hsct(ctx)
+    sign_all(ctx, mine, DAY)
+    add_user(ctx, "milamon", "monitor", "MILA")
+    everything = {row.code for row in list_participants(ctx, ParticipantQuery())}
+    assert {mine, other} <= everything
+    act_as(ctx, "milamon")
+    assert {row.code for row in list_participants(ctx, ParticipantQuery())} == {mine}
+    assert find_ids(ctx, ParticipantQuery()) == [row.id for row in list_participants(ctx, ParticipantQuery())]
+    assert {row.study for row in list_participants(ctx, ParticipantQuery(text="a"))} == {"MILA"}
+    assert get_participant(ctx, mine).row.code == mine
+    assert {due.study for due in consent_todo(ctx, DAY, date(2040, 1, 1))} <= {"MILA"}

@@ -31,6 +31,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('last_id', sa.Integer(), nullable=False),
     sa.Column('last_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('mac', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
     op.create_table('setting',
