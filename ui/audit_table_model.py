@@ -13,7 +13,8 @@ from datetime import datetime
 from PySide6.QtCore import QDate, QDateTime, QLocale, QObject, Qt, QTime
 
 from coordinator.audit import trail
-from coordinator.audit.trail import AuditQuery, TrailLine
+from coordinator.audit.history import AuditLine
+from coordinator.audit.trail import AuditQuery
 from coordinator.context import Context
 from ui.formats import date_format
 from ui.page_cache import PAGE_SIZE, PageCache
@@ -31,7 +32,7 @@ class AuditTableModel(NamedColumnsModel):
         self._ctx = ctx
         self._query = AuditQuery()
         self._total = 0
-        self._pages: PageCache[list[TrailLine]] = PageCache(
+        self._pages: PageCache[list[AuditLine]] = PageCache(
             lambda number: trail.page(self._ctx, self._query, number * PAGE_SIZE, PAGE_SIZE), list)
         self.titles = {
             "id": self.tr("No."), "when": self.tr("When (UTC)"), "who": self.tr("User"), "action": self.tr("Action"),
@@ -60,7 +61,7 @@ class AuditTableModel(NamedColumnsModel):
     def row_total(self) -> int:
         return self._total
 
-    def line_at(self, row: int) -> TrailLine | None:
+    def line_at(self, row: int) -> AuditLine | None:
         """The audit row shown at `row`, reading its page on first use."""
         if not 0 <= row < self._total:
             return None
@@ -87,7 +88,7 @@ class AuditTableModel(NamedColumnsModel):
             return shown[:LONGEST_TOOLTIP] + ("…" if len(shown) > LONGEST_TOOLTIP else "") if shown else None
         return " ".join(shown.split()) if column in ("old", "new", "reason") else shown  # one line per row
 
-    def _display(self, line: TrailLine, column: str) -> str:
+    def _display(self, line: AuditLine, column: str) -> str:
         values = {
             "id": str(line.id), "when": _utc_text(line.at_utc), "who": line.actor, "action": line.action,
             "table": line.table, "record": line.record, "field": line.field, "old": line.old, "new": line.new,

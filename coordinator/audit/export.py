@@ -24,7 +24,8 @@ from pathlib import Path
 
 from coordinator.audit import trail
 from coordinator.audit.export_log import log_export
-from coordinator.audit.trail import AuditQuery, TrailLine
+from coordinator.audit.history import AuditLine
+from coordinator.audit.trail import AuditQuery
 from coordinator.context import Context
 from coordinator.documents import audit_trail as audit_trail_pdf
 from coordinator.documents.pdf import replacing
@@ -69,7 +70,7 @@ def export_trail(ctx: Context, query: AuditQuery, out: Path | str) -> Exported:
     return Exported(out, written)
 
 
-def write_csv(lines: Iterable[TrailLine], out: Path) -> int:
+def write_csv(lines: Iterable[AuditLine], out: Path) -> int:
     """Write the header and one line per row as they come; returns how many rows were written."""
     written = 0
     with replacing(out) as raw:
@@ -113,6 +114,6 @@ def _write_pdf(ctx: Context, query: AuditQuery, out: Path) -> int:
     return len(lines)
 
 
-def _csv_row(line: TrailLine) -> tuple[object, ...]:
+def _csv_row(line: AuditLine) -> tuple[object, ...]:
     return (line.id, line.at_utc, line.actor, line.action, line.table, line.record, line.field, line.old, line.new,
             line.reason, line.study, line.participant, line.row_hash)

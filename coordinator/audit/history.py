@@ -28,6 +28,9 @@ class AuditLine:
     new: str | None
     reason: str | None
     item: str | None = None  # a screening value's item (CREAT, IN04...): its rows name only their record id
+    study: str | None = None  # the study and participant codes the row is tagged with, and its digest in the
+    participant: str | None = None  # chain: read by the trail's viewer and exports (coordinator.audit.trail)
+    row_hash: str | None = None
 
 
 def participant_history(ctx: Context, code: str, limit: int | None = None) -> list[AuditLine]:

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import Column, Connection, Select, func, select
 
+from coordinator.audit.history import AuditLine
 from coordinator.context import Context
 from coordinator.errors import InputError
 from coordinator.i18n import _
@@ -55,25 +56,6 @@ class AuditQuery:
         return any(value is not None for value in vars(self).values())
 
 
-@dataclass(frozen=True)
-class TrailLine:
-    """One audit row as read back; `old` and `new` may be masked (see the module's docstring)."""
-
-    id: int
-    at_utc: str
-    actor: str
-    action: str
-    table: str
-    record: str
-    field: str | None
-    old: str | None
-    new: str | None
-    reason: str | None
-    study: str | None
-    participant: str | None
-    row_hash: str | None
-
-
 COLUMNS = (A.c.id, A.c.at_utc, A.c.actor, A.c.action, A.c.table_name, A.c.record_id, A.c.field, A.c.old_value,
            A.c.new_value, A.c.reason, A.c.study_code, A.c.subject_code, A.c.row_hash)
 
@@ -85,7 +67,7 @@ def count(ctx: Context, query: AuditQuery) -> int:
         return int(connection.execute(statement).scalar_one())
 
 
-def page(ctx: Context, query: AuditQuery, offset: int, limit: int, *, masked: bool = False) -> list[TrailLine]:
+def page(ctx: Context, query: AuditQuery, offset: int, limit: int, *, masked: bool = False) -> list[AuditLine]:
     """Rows `offset` to `offset + limit` of the query, newest first (highest id first)."""
     with environment_errors(), ctx.engine.connect() as connection:
         statement = _filtered(ctx, connection, select(*COLUMNS), query)
@@ -93,7 +75,7 @@ def page(ctx: Context, query: AuditQuery, offset: int, limit: int, *, masked: bo
         return [_line(row, masked) for row in rows]
 
 
-def rows(ctx: Context, query: AuditQuery, *, masked: bool = True) -> Iterator[TrailLine]:
+def rows(ctx: Context, query: AuditQuery, *, masked: bool = True) -> Iterator[AuditLine]:
     """Every row of the query, oldest first (the chain's order, how a trail is read on paper), fetched in batches
     by id inside one read transaction, so a row written meanwhile cannot shift or repeat a batch."""
     with environment_errors(), ctx.engine.connect() as connection, connection.begin():
@@ -162,10 +144,11 @@ def _filtered(ctx: Context, connection: Connection, statement: Select, query: Au
     return statement
 
 
-def _line(row: tuple, masked: bool) -> TrailLine:
+def _line(row: tuple, masked: bool) -> AuditLine:
     (row_id, at_utc, actor, action, table, record, field, old, new, reason, study, participant, row_hash) = row
-    return TrailLine(row_id, at_utc, actor, action, table, record, field, mask(table, old, masked=masked),
-                     mask(table, new, masked=masked), reason, study, participant, row_hash)
+    return AuditLine(row_id, at_utc, actor, action, table, record, field, mask(table, old, masked=masked),
+                     mask(table, new, masked=masked), reason, study=study, participant=participant,
+                     row_hash=row_hash)
 
 
 def _code(text: str | None) -> str | None:

@@ -17,7 +17,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table, TableStyle
 
-from coordinator.audit.trail import TrailLine
+from coordinator.audit.history import AuditLine
 from coordinator.documents import pdf
 from coordinator.documents.fonts import REGULAR
 from coordinator.documents.pdf import GRID, HEADER_FILL
@@ -43,7 +43,7 @@ class TrailDocument:
     filters: str  # the filters in words, or that there are none
     generated_at: datetime
     generated_by: str
-    lines: Sequence[TrailLine]
+    lines: Sequence[AuditLine]
 
 
 def write_pdf(document: TrailDocument, out: Path) -> Path:
@@ -66,7 +66,7 @@ def write_pdf(document: TrailDocument, out: Path) -> Path:
     return pdf.write_pdf(out, story, title=_("Audit trail"), pagesize=PAGE, footer=footer)
 
 
-def _tables(lines: Sequence[TrailLine]) -> list[Flowable]:
+def _tables(lines: Sequence[AuditLine]) -> list[Flowable]:
     """The rows as tables of ROWS_PER_TABLE, each with the header row that repeats on the pages it spans."""
     small = pdf.styles().small
     cell = ParagraphStyle("trail-cell", parent=small, fontSize=7, leading=8.6, splitLongWords=True)
@@ -89,7 +89,7 @@ def _tables(lines: Sequence[TrailLine]) -> list[Flowable]:
     return tables
 
 
-def _cells(line: TrailLine) -> tuple[str, ...]:
+def _cells(line: AuditLine) -> tuple[str, ...]:
     return (
         str(line.id), line.at_utc[:19].replace("T", " "), line.actor, _(ACTIONS.get(line.action, line.action)),
         f"{line.table} {line.record}", line.field or "", _shortened(line.old), _shortened(line.new),

@@ -49,7 +49,7 @@ def trail_data(workspace) -> dict[str, str]:
     return {"first": first, "second": second, "third": third}
 
 
-def everything(ctx: Context, query: AuditQuery, masked: bool = False) -> list[trail.TrailLine]:
+def everything(ctx: Context, query: AuditQuery, masked: bool = False) -> list[trail.AuditLine]:
     return trail.page(ctx, query, 0, 1_000_000, masked=masked)
 
 
