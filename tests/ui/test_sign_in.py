@@ -36,7 +36,7 @@ class Script:
     def __init__(self, *steps: tuple[type[QWidget], Callable[[QWidget], None]]) -> None:
         self.steps = list(steps)
         self.errors: list[BaseException] = []
-        self._acted: set[int] = set()
+        self._acted: list[QWidget] = []  # held, not their ids: a closed dialog's id is reused by the next one
         self._started = time.monotonic()
         self._timer = QTimer()
         self._timer.timeout.connect(self._tick)
@@ -53,11 +53,11 @@ class Script:
                 _force_close(widget)
             return
         kind, act = self.steps[0]
-        shown = [widget for widget in visible(kind) if id(widget) not in self._acted]
+        shown = [widget for widget in visible(kind) if not any(widget is acted for acted in self._acted)]
         if len(shown) != 1:
             return
         self.steps.pop(0)
-        self._acted.add(id(shown[0]))
+        self._acted.append(shown[0])
         try:
             act(shown[0])
         except Exception as error:  # kept for check(): an error here would otherwise leave the dialog open
