@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from coordinator.audit import seal
 from coordinator.audit.writer import UnitOfWork
 from coordinator.context import Context
 from coordinator.errors import EnvironmentProblem, InputError
@@ -131,7 +132,7 @@ def _missing_account_note(ctx: Context) -> str | None:
 def _bring_up_to_date(path: Path) -> None:
     engine = make_engine(sqlite_url(path))
     try:
-        upgrade(engine)
+        upgrade(engine, finish=seal.sign_new_seal)
     finally:
         engine.dispose()
 

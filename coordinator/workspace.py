@@ -72,7 +72,7 @@ def open_workspace(
         ctx.clock = clock
     try:
         with environment_errors():
-            migration = upgrade(engine)
+            migration = upgrade(engine, finish=seal.sign_new_seal)
     except SchemaTooNew as error:
         engine.dispose()
         raise EnvironmentProblem(_(
@@ -88,8 +88,6 @@ def open_workspace(
     except EnvironmentProblem:
         engine.dispose()
         raise
-    if migration.migrated:  # the migration wrote the seal; only the program holds the key that signs it
-        seal.sign_new_seal(engine)
     loaded = load_directory(studies or studies_dir())
     program = ctx.as_program()
     added = catalogue.sync(program, loaded)

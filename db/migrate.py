@@ -6,6 +6,7 @@ it. A database whose schema revision this program does not know was written by a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -92,8 +93,13 @@ def check_version(engine: Engine) -> str | None:
     return revision
 
 
-def upgrade(engine: Engine, now: datetime | None = None) -> MigrationResult:
-    """Migrate to the newest schema, with a dated backup first when an existing database is changed."""
+def upgrade(engine: Engine, now: datetime | None = None, *,
+            finish: Callable[[Connection], None] | None = None) -> MigrationResult:
+    """Migrate to the newest schema, with a dated backup first when an existing database is changed.
+
+    `finish` runs in the migration's own transaction, under its write lock, once the scripts have run: what the
+    program adds that the scripts cannot (the audit seal's signature, with a key db/ knows nothing of).
+    """
     revision = check_version(engine)
     if revision == SCHEMA_HEAD:
         return MigrationResult(revision, revision, None)
@@ -114,4 +120,6 @@ def upgrade(engine: Engine, now: datetime | None = None) -> MigrationResult:
         config = _config()
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+        if finish is not None:
+            finish(connection)
     return MigrationResult(revision, head, backup)

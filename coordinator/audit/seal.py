@@ -15,7 +15,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, select, update
 
 from coordinator.errors import EnvironmentProblem
 from coordinator.i18n import _
@@ -80,10 +80,9 @@ def reseal(connection: Connection, last_id: int, last_hash: str) -> None:
         last_id=last_id, last_hash=last_hash, mac=mac(last_id, last_hash)))
 
 
-def sign_new_seal(engine: Engine) -> None:
-    """Sign the seal a migration has just written (a new database, or the rows of an older one chained)."""
-    with environment_errors(), engine.begin() as connection:
-        seal = connection.execute(select(SEAL.c.last_id, SEAL.c.last_hash, SEAL.c.mac)
-                                  .where(SEAL.c.id == 1)).first()
-        if seal is not None and seal.mac is None:
-            reseal(connection, seal.last_id, seal.last_hash)
+def sign_new_seal(connection: Connection) -> None:
+    """Sign the seal a migration has just written (a new database, or the rows of an older one chained); called
+    by the migration, in its transaction, so no other program writes in between."""
+    seal = connection.execute(select(SEAL.c.last_id, SEAL.c.last_hash, SEAL.c.mac).where(SEAL.c.id == 1)).first()
+    if seal is not None and seal.mac is None:
+        reseal(connection, seal.last_id, seal.last_hash)

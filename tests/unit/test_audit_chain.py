@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from coordinator.audit.chain import adopt, verify
 from coordinator.audit.seal import KEY_FILE, AuditTrailBroken, _key_at
+from coordinator.backup import restore
 from coordinator.errors import InputError, RuleViolation
 from coordinator.participants.register import Registration, register
 from coordinator.security.permissions import NOBODY
@@ -179,3 +180,19 @@ def test_a_database_from_another_workstation_is_adopted_by_an_administrator(work
     assert report.intact and report.checked == count + 1
     register(workspace.ctx, Registration("MILA", 1, "2016-01-10", "M"))
     assert verify(workspace.ctx.engine).intact
+
+
+def test_a_backup_from_before_the_chain_restores_with_its_seal_signed(workspace, tmp_path):
+    old = tmp_path / "old-backup.sqlite3"
+    engine = make_engine(sqlite_url(old))
+    config = _config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0003")
+        connection.exec_driver_sql("INSERT INTO audit_trail (at_utc, actor, action, table_name, record_id, new_value)"
+                                   " VALUES ('2026-01-01T10:00:00Z', 'olduser', 'event', 'database', 'x', 'old')")
+    engine.dispose()
+    restored = restore(workspace.ctx, old)
+    assert "no accounts" in restored.note
+    report = verify(workspace.ctx.engine)
+    assert report.intact and report.checked == 2  # the old row and the restore's own event
