@@ -52,9 +52,18 @@ STATUSES = ((Status.screening, 0.10), (Status.enrolled, 0.50), (Status.completed
 
 @contextmanager
 def scratch() -> Iterator[Path]:
-    """A temporary folder for databases, removed afterwards."""
+    """A temporary folder for databases, removed afterwards; it is also the data folder (the audit seal's key),
+    so a bench never touches the user's own."""
     with tempfile.TemporaryDirectory(prefix="coordinator-bench-") as folder:
-        yield Path(folder)
+        before = os.environ.get("COORDINATOR_DATA_DIR")
+        os.environ["COORDINATOR_DATA_DIR"] = str(Path(folder) / "data")
+        try:
+            yield Path(folder)
+        finally:
+            if before is None:
+                os.environ.pop("COORDINATOR_DATA_DIR")
+            else:
+                os.environ["COORDINATOR_DATA_DIR"] = before
 
 
 def fresh_workspace(path: Path) -> Workspace:
