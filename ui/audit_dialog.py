@@ -5,6 +5,7 @@ database thread."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale, QSettings, QStandardPaths, QTimer
 from PySide6.QtWidgets import (
@@ -23,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator.audit import trail
-from coordinator.audit.export import Exported, export_trail
 from coordinator.audit.trail import AuditQuery
 from coordinator.context import Context
 from coordinator.errors import CoordinatorError, InputError
@@ -36,6 +36,9 @@ from ui.forms import ERROR_STYLE, heading_label, message_label, say, value_label
 from ui.screening_log_dialog import FOLDER_KEY, SUCCESS_STYLE
 from ui.tables import set_up_read_only_table
 from ui.tasks import run_task
+
+if TYPE_CHECKING:
+    from coordinator.audit.export import Exported
 
 TYPING_PAUSE_MS = 300  # the participant code is applied after a pause in typing
 COLUMN_WIDTHS = {  # a sample of what the column shows; the participant, last, takes what is left
@@ -201,6 +204,8 @@ class AuditDialog(QDialog):
         ctx = self._ctx
         say(self.outcome, "")
         self._set_exporting(True)
+        from coordinator.audit.export import export_trail  # ReportLab: loaded at the first export, not at start
+
         run_task(self, self.tr("Exporting the audit trail…"), lambda: export_trail(ctx, query, target),
                  self._exported, self._not_exported)
 

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator.context import Context
-from coordinator.documents.screening_log import print_log
 from coordinator.eligibility.criteria import Decision
 from coordinator.eligibility.screening_log import LogEntry, ScreeningLog, screening_log
 from coordinator.errors import CoordinatorError
@@ -220,6 +219,8 @@ class ScreeningLogDialog(QDialog):
         ctx, study, target = self._ctx, self._study, Path(chosen)
         say(self.outcome, "")
         self.save_button.setEnabled(False)
+        from coordinator.documents.screening_log import print_log  # ReportLab: loaded at the first print
+
         run_task(self, self.tr("Writing the screening log…"),
                  lambda: print_log(ctx, study, target),
                  self._saved, self._not_saved)
