@@ -21,6 +21,7 @@ from coordinator.participants.status import correct_identity
 from coordinator.workspace import open_workspace
 from tests.accounts import PASSWORD, TESTER, act_as, add_user
 from tests.consenting import sign_all
+from tests.e2e.commands import ok, refused
 
 TODAY = date.today()
 UTC_TODAY = datetime.now(timezone.utc).date()
@@ -59,17 +60,6 @@ def as_monitor(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> str:
     return "mona"
 
 
-def ok(run, *arguments: str) -> str:
-    code, out, err = run(*arguments)
-    assert (code, err) == (0, ""), err
-    return out
-
-
-def refused(run, *arguments: str, exit_code: int = 2) -> str:
-    code, out, err = run(*arguments)
-    assert code == exit_code, (out, err)
-    assert out == "" and len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
-    return err
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:

@@ -25,6 +25,7 @@ from coordinator.participants.status import change_status
 from coordinator.workspace import open_workspace
 from tests.accounts import TESTER, act_as
 from tests.consenting import sign_all
+from tests.e2e.commands import ok, refused
 
 TODAY = date.today()
 REGISTERED = (TODAY - timedelta(days=20)).isoformat()
@@ -52,17 +53,6 @@ def new(ctx: Context, study: str, birth: str, sex: str = "M", first: str | None 
     return register(ctx, Registration(study, 1, birth, sex, first, "Lefèvre" if first else None, REGISTERED)).code
 
 
-def ok(run, *arguments: str) -> str:
-    code, out, err = run(*arguments)
-    assert (code, err) == (0, ""), err
-    return out
-
-
-def refused(run, *arguments: str, exit_code: int = 2) -> str:
-    code, out, err = run(*arguments)
-    assert code == exit_code, (out, err)
-    assert out == "" and len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
-    return err
 
 
 def checked(run, code: str) -> dict:

@@ -18,6 +18,8 @@ from coordinator.context import Context
 from coordinator.participants.register import Registration, register
 from coordinator.workspace import open_workspace
 from tests.accounts import PASSWORD, TESTER, act_as, add_user
+from tests.e2e.commands import ok
+from tests.e2e.commands import refused as refused_with
 
 REGISTERED = date.today() - timedelta(days=10)
 REFUSAL = "coordinator: Cora may not read in REL-ALL: no role on this study allows it.\n"
@@ -51,17 +53,9 @@ def as_cora(monkeypatch: pytest.MonkeyPatch, codes: dict[str, str]) -> dict[str,
     return codes
 
 
-def ok(run, *arguments: str) -> str:
-    code, out, err = run(*arguments)
-    assert (code, err) == (0, ""), err
-    return out
-
 
 def refused(run, *arguments: str) -> str:
-    code, out, err = run(*arguments)
-    assert (code, out) == (3, ""), (out, err)
-    assert "Traceback" not in err
-    return err
+    return refused_with(run, *arguments, exit_code=3)
 
 
 def exports(db_file: Path) -> list[tuple[str, str, str | None]]:
