@@ -357,6 +357,21 @@ def require_consent(connection: Connection, code: str, on: date, action: Action)
         action=_(action.value).capitalize(), code=subject.code, details=current.explanation), field="consent")
 
 
+def require_scope(connection: Connection, code: str, on: date, action: Action, scope: str) -> None:
+    """The gate of work a consent document must name (a sample type's scope): consent complete on `on`, and given on
+    a document version that covers `scope`."""
+    require_consent(connection, code, on, action)
+    subject = _subject(connection, code)
+    signatures, withdrawals = _facts(connection, [subject.id])
+    episode = current_episode(signatures[subject.id], withdrawals[subject.id])
+    signed = {(s.document, s.version) for s in signatures[subject.id] if s.episode == episode and s.signed_on <= on}
+    plan = subject.definition.consent
+    if not any((d.name, d.version) in signed and scope in d.covers for d in plan.documents):
+        raise RuleViolation(_("{action} of {code} is refused: the consent signed does not cover {scope}.").format(
+            action=_(action.value).capitalize(), code=subject.code, scope=plan.scopes.get(scope, scope).lower()),
+            field="consent")
+
+
 def require_not_stopped(connection: Connection, code: str, on: date, action: Action) -> None:
     """The gate of work that may precede consent (screening values): refused only once a withdrawal stops it."""
     subject = _subject(connection, code)

@@ -30,6 +30,7 @@ from coordinator.studies.rule_schema import (
     WithinRule,
     rule_items,
 )
+from coordinator.studies.sample_schema import SamplePlan
 
 CODE_PATTERN = r"^[A-Z0-9][A-Z0-9_-]*$"
 
@@ -106,6 +107,7 @@ class ConsentDocument(Strict):
     language: str = Field(pattern=r"^[a-z]{2}$")  # ISO 639-1
     effective: date
     requires_reconsent: bool = False  # participants already on study sign this version again
+    covers: list[str] = []  # the consent scopes this version asks for (samples, storage for research, ...)
 
 
 class Assent(Strict):
@@ -119,10 +121,16 @@ class ConsentPlan(Strict):
     jurisdiction: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")  # default: the study's jurisdiction
     documents: list[ConsentDocument] = Field(min_length=1)
     assent: Assent | None = None
+    scopes: dict[str, str] = {}  # what a document can cover beyond taking part: id -> label
 
     @model_validator(mode="after")
     def _versions_unique(self) -> ConsentPlan:
         _unique("documents", [(document.name, document.version) for document in self.documents])
+        for document in self.documents:
+            unknown = set(document.covers) - set(self.scopes)
+            if unknown:
+                raise ValueError(f"consent document {document.name} {document.version}: unknown scope(s) "
+                                 f"{', '.join(sorted(unknown))}; declare them under consent.scopes")
         return self
 
 
@@ -144,6 +152,7 @@ class StudyDefinition(Strict):
     assignment: ArmByValue | None = None  # non-randomized studies whose arm follows from a recorded value
     randomization: Randomization | None = None
     risk: RiskRules | None = None
+    samples: SamplePlan | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> StudyDefinition:
@@ -163,6 +172,9 @@ class StudyDefinition(Strict):
         if self.assignment is not None and self.design.allocation is Allocation.randomized:
             raise ValueError("assignment by value is for non-randomized designs")
         _RuleCheck(self).run()
+        for kind in self.samples.types if self.samples else []:
+            if not any(kind.consent in document.covers for document in self.consent.documents):
+                raise ValueError(f"sample type {kind.id}: no consent document covers the scope {kind.consent}")
         return self
 
     @property

@@ -7,6 +7,7 @@ from db.tables.audit import AuditEntry
 from db.tables.consent import ConsentSignature, ConsentSigner, ConsentWithdrawal
 from db.tables.eligibility import EligibilityConfirmation, ScreeningValue
 from db.tables.participant import Contact, Identity, Participant
+from db.tables.sample import Sample, SampleEvent, Shipment, StorageUnit
 from db.tables.security import AuditSeal, RoleGrant, Setting, Signature, UserAccount
 from db.tables.study import Study, StudyVersion
 
@@ -15,5 +16,6 @@ metadata = SQLModel.metadata
 __all__ = [
     "Allocation", "AllocationList", "AuditEntry", "AuditSeal", "ConsentSignature", "ConsentSigner",
     "ConsentWithdrawal", "Contact", "EligibilityConfirmation", "Identity", "Participant", "RiskAssessment",
-    "RoleGrant", "ScreeningValue", "Setting", "Signature", "Study", "StudyVersion", "UserAccount", "metadata",
+    "RoleGrant", "Sample", "SampleEvent", "ScreeningValue", "Setting", "Shipment", "Signature", "StorageUnit", "Study",
+    "StudyVersion", "UserAccount", "metadata",
 ]

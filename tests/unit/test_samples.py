@@ -1,0 +1,164 @@
+"""Samples through the services: collection under consent, lineage, storage, custody, refusals that change
+nothing."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from coordinator.consent import service as consent
+from coordinator.errors import InputError, NotFound, RuleViolation
+from coordinator.samples import queries, service
+from coordinator.samples.custody import Event, Status, status_after
+from coordinator.samples.service import Collection, Derivation
+from coordinator.samples.storage import box_map
+from coordinator.samples.withdrawal import confirm_destruction, destruction_list
+from db.tables import AuditEntry, Sample, SampleEvent
+from tests.sampling import box, consented, marrow
+
+
+def counts(workspace) -> tuple[int, int, int]:
+    with workspace.ctx.engine.connect() as connection:
+        return tuple(connection.execute(select(func.count()).select_from(table)).scalar_one()
+                     for table in (Sample, SampleEvent, AuditEntry))
+
+
+@pytest.fixture
+def child(workspace) -> str:
+    return consented(workspace.ctx)
+
+
+def test_collection_gives_a_readable_id_and_is_audited(workspace, child):
+    code = marrow(workspace.ctx, child)
+    assert code == "MILA-000001"
+    assert marrow(workspace.ctx, child) == "MILA-000002"
+    found = queries.find(workspace.ctx, " mila-000001 ")
+    assert (found.row.participant, found.row.type_id, found.timepoint_label, found.row.volume_text) == (
+        child, "BMA", "At diagnosis (before treatment)", "5 mL")
+    assert found.row.status is Status.collected
+    assert [e.event for e in found.events] == [Event.collected]
+    with workspace.ctx.engine.connect() as connection:
+        audited = connection.execute(select(AuditEntry.new_value).where(
+            AuditEntry.table_name == "sample", AuditEntry.record_id == code, AuditEntry.field == "volume")).scalar()
+    assert audited == "5.0"
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (dict(at="2026-11-22 08:00"), "in the future"),
+    (dict(at="2026-10-01 08:00"), "refused"),
+    (dict(volume="5"), "has no unit"),
+    (dict(volume="-2 mL"), "more than zero"),
+    (dict(volume="5 g"), "measured in mL"),
+    (dict(type="MSC"), "made from another sample"),
+    (dict(type="XYZ"), "no sample type XYZ"),
+    (dict(timepoint="EOI"), "no timepoint EOI"),
+])
+def test_bad_collections_are_refused_and_change_nothing(workspace, child, change, message):
+    before = counts(workspace)
+    given = dict(type="BMA", at="2026-10-05 09:30", volume="5 mL", timepoint="DIAG") | change
+    with pytest.raises(InputError, match=message):
+        service.collect(workspace.ctx, child, Collection(**given))
+    assert counts(workspace) == before
+
+
+def test_collection_is_refused_after_a_withdrawal(workspace, child):
+    consent.withdraw(workspace.ctx, child, "2026-10-10", "holder1", ["follow_up"])
+    with pytest.raises(RuleViolation, match="refused: Withdrawn on 2026-10-10"):
+        marrow(workspace.ctx, child, at="2026-10-11 10:00")
+
+
+def test_aliquots_keep_lineage_and_the_remainder_limits_them(workspace, child):
+    parent = marrow(workspace.ctx, child, volume="5 mL")
+    made = service.aliquot(workspace.ctx, parent, 4, "1 mL")
+    assert made == [f"{parent}-0{n}" for n in range(1, 5)]
+    detail = queries.find(workspace.ctx, made[0])
+    assert (detail.row.parent, detail.row.level, detail.row.origin) == (parent, 1, "aliquot")
+    assert queries.find(workspace.ctx, parent).row.remaining == pytest.approx(1.0)
+    before = counts(workspace)
+    with pytest.raises(RuleViolation, match="more than the 1 mL left"):
+        service.aliquot(workspace.ctx, parent, 2, "600 µL")
+    assert counts(workspace) == before
+    assert service.aliquot(workspace.ctx, parent, 2, "500 µL") == [f"{parent}-05", f"{parent}-06"]
+    assert queries.find(workspace.ctx, parent).row.remaining == 0
+
+
+def test_dli_doses_carry_cd3_per_kg(workspace):
+    participant = consented(workspace.ctx, "ELIT-AML01", birth="1970-05-05")
+    leuka = service.collect(workspace.ctx, participant, Collection("LEUKA", "2026-10-06 08:00", "200 mL"))
+    doses = service.derive(workspace.ctx, leuka, Derivation(
+        "DLI", "20 mL", count=3, total_cells="5e8", marker_cells="7 x 10^7", weight="70 kg"))
+    detail = queries.find(workspace.ctx, doses[2])
+    assert detail.marker == "CD3+" and detail.dose_per_kg == pytest.approx(1e6)
+    with pytest.raises(InputError, match="needs the recipient's weight"):
+        service.derive(workspace.ctx, leuka, Derivation("DLI", "20 mL", total_cells="5e8", marker_cells="7e7"))
+
+
+def test_storage_one_sample_per_position_and_moves(workspace, child):
+    box(workspace.ctx)
+    first, second = marrow(workspace.ctx, child), marrow(workspace.ctx, child)
+    assert service.store(workspace.ctx, first, "F1/R1/B1/a1") == "F1/R1/B1/A1"
+    before = counts(workspace)
+    for location, message in [("F1/R1/B1/A1", "is taken: MILA-000001"), ("F1/R1/B1/J1", "outside box"),
+                              ("F1/R1/B1/A10", "outside box"), ("F1/R1/B9/A1", "no box"), ("A1", "must name")]:
+        with pytest.raises(InputError, match=message):
+            service.store(workspace.ctx, second, location)
+    assert counts(workspace) == before
+    service.store(workspace.ctx, first, "F1/R1/B1/I9")
+    mapped = box_map(workspace.ctx, "F1/R1/B1")
+    assert list(mapped.occupants) == [81] and mapped.occupants[81].code == first
+    assert queries.find(workspace.ctx, first).row.location == "F1/R1/B1/I9"
+    assert [e.event for e in queries.find(workspace.ctx, first).events] == [Event.collected, Event.stored,
+                                                                          Event.moved]
+
+
+def test_custody_status_follows_events_and_shipping_a_destroyed_sample_is_refused(workspace, child):
+    box(workspace.ctx)
+    code = marrow(workspace.ctx, child)
+    other = marrow(workspace.ctx, child)
+    service.store(workspace.ctx, code, "F1/R1/B1/A1")
+    number = service.ship(workspace.ctx, [code], "Central lab, Lyon")
+    assert number == "MILA-SHP-0001"
+    detail = queries.find(workspace.ctx, code)
+    assert detail.row.status is Status.shipped and detail.row.location is None
+    assert detail.events[-1].manifest == number and detail.events[-1].location == "F1/R1/B1/A1"
+    service.receive(workspace.ctx, code)
+    service.destroy(workspace.ctx, other, "Haemolysed")
+    with pytest.raises(RuleViolation, match="destroyed: it cannot be shipped"):
+        service.ship(workspace.ctx, [other], "Central lab")
+    for code_ in (code, other):
+        detail = queries.find(workspace.ctx, code_)
+        assert status_after(e.event for e in detail.events) is detail.row.status
+
+
+def test_unknown_scanned_id(workspace):
+    with pytest.raises(NotFound, match="No sample has the id MILA-999"):
+        queries.find(workspace.ctx, "MILA-999")
+
+
+def test_withdrawal_with_destroy_samples_lists_and_destroys(workspace, child):
+    box(workspace.ctx)
+    kept = marrow(workspace.ctx, child)
+    service.store(workspace.ctx, kept, "F1/R1/B1/B2")
+    away = marrow(workspace.ctx, child)
+    service.ship(workspace.ctx, [away], "Central lab")
+    with pytest.raises(RuleViolation, match="not withdrawn"):
+        destruction_list(workspace.ctx, child)
+    consent.withdraw(workspace.ctx, child, "2026-11-01", "holder1", ["samples"])
+    listed = destruction_list(workspace.ctx, child)
+    assert [(r.code, r.location) for r in listed.to_destroy] == [(kept, "F1/R1/B1/B2")]
+    assert [r.code for r in listed.elsewhere] == [away]
+    confirm_destruction(workspace.ctx, child)
+    detail = queries.find(workspace.ctx, kept)
+    assert detail.row.status is Status.destroyed and detail.row.location is None
+    assert "Consent withdrawn on 2026-11-01" in detail.events[-1].reason
+
+
+def test_the_study_wide_list_filters_and_sorts_in_sql(workspace, child):
+    for _n in range(3):
+        marrow(workspace.ctx, child)
+    service.destroy(workspace.ctx, "MILA-000002", "Clotted")
+    query = queries.SampleQuery(study="MILA", sort="code", descending=True)
+    assert queries.count(workspace.ctx, query) == 3
+    assert [r.code for r in queries.page(workspace.ctx, query, 0, 2)] == ["MILA-000003", "MILA-000002"]
+    destroyed = queries.SampleQuery(study="MILA", status=Status.destroyed)
+    assert [r.code for r in queries.page(workspace.ctx, destroyed, 0, 10)] == ["MILA-000002"]
