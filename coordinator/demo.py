@@ -10,6 +10,7 @@ from coordinator.assignment.enrollment import enroll
 from coordinator.consent import service as consent
 from coordinator.consent.rules import Role
 from coordinator.context import Context
+from coordinator.demo_samples import DemoSamples, add_storage
 from coordinator.demo_values import demo_values
 from coordinator.eligibility import service as eligibility
 from coordinator.participants.queries import ParticipantQuery, find_ids
@@ -56,6 +57,8 @@ def load_demo(ctx: Context, seed: int = 20261121) -> int:
     chance = random.Random(seed)
     today = ctx.today()
     count = 0
+    add_storage(ctx)
+    taking = DemoSamples(chance)
     for summary in catalogue.summaries(ctx):
         total, enrolled, screen_failure, withdrawal = PLAN.get(summary.code, (3, 1, False, False))
         definition = summary.definition
@@ -74,7 +77,7 @@ def load_demo(ctx: Context, seed: int = 20261121) -> int:
                 summary.code, site, birth, chance.choice("FM"), first, last, registered_on, contacts)).code
             count += 1
             _move(ctx, code, summary.code, definition.arms, index, enrolled, screen_failure, withdrawal,
-                  registered_on, country, first, last)
+                  registered_on, country, first, last, taking)
     return count
 
 
@@ -118,7 +121,7 @@ def _sign_consent(ctx: Context, code: str, on: date, country: str, first: str, l
 
 
 def _move(ctx: Context, code: str, study: str, arms: list, index: int, enrolled: int, screen_failure: bool,
-          withdrawal: bool, registered_on: date, country: str, first: str, last: str) -> None:
+          withdrawal: bool, registered_on: date, country: str, first: str, last: str, taking: DemoSamples) -> None:
     """Screen, confirm and enroll (or fail) a demo participant a week after registration, as it happened then."""
     today = ctx.today()
     values = demo_values(study)
@@ -132,10 +135,11 @@ def _move(ctx: Context, code: str, study: str, arms: list, index: int, enrolled:
         eligibility.record(then, code, values.eligible(arm, step))
         eligibility.confirm(then, code)
         enroll(then, code, reason="Eligible, consent complete")
+        taking.take(then, code, study, arm, step)
         if withdrawal and index == 0:
             left = min(today, step + timedelta(days=30))
-            consent.withdraw(ctx, code, left, "holder1" if Role.holder1 in signed else "participant",
-                             ["follow_up"])
+            scopes = ["follow_up", "samples"] if study == "NK-HSCT" else ["follow_up"]  # one destruction to do
+            consent.withdraw(ctx, code, left, "holder1" if Role.holder1 in signed else "participant", scopes)
     elif screen_failure and index == enrolled:
         eligibility.record(then, code, values.eligible(arm, step))
         eligibility.record(then, code, values.failure(step), reason="Corrected from the source document")

@@ -71,8 +71,9 @@ class SamplePlan(_Strict):
     @model_validator(mode="after")
     def _consistent(self) -> SamplePlan:
         ids = [kind.id for kind in self.types]
-        if len(set(ids)) != len(ids):
-            raise ValueError("sample types: a type id appears twice")
+        twice = sorted({kind for kind in ids if ids.count(kind) > 1})
+        if twice:
+            raise ValueError(f"sample types: {', '.join(twice)} appears twice")
         for kind in self.types:
             unknown = set(kind.derivatives) - set(ids)
             if unknown:

@@ -239,9 +239,9 @@ def test_a_new_document_version_in_the_study_file_flags_participants_already_on_
     shutil.copytree(studies_dir(), folder)
     mila = folder / "MILA.yaml"
     mila.write_text(mila.read_text(encoding="utf-8").replace(
-        "effective: 2023-03-01}\n",
-        "effective: 2023-03-01}\n    - {name: Information and consent form, version: \"2.0\", language: fr, "
-        "effective: 2026-11-01, requires_reconsent: true}\n"), encoding="utf-8")
+        "effective: 2023-03-01, covers: [samples]}\n",
+        "effective: 2023-03-01, covers: [samples]}\n    - {name: Information and consent form, version: \"2.0\", "
+        "language: fr, effective: 2026-11-01, requires_reconsent: true, covers: [samples]}\n"), encoding="utf-8")
     reopened = open_workspace(str(ctx.url.removeprefix("sqlite:///")), clock=clock, studies=folder)
     act_as(reopened.ctx, TESTER)
     assert reopened.new_versions == [("MILA", 2)]

@@ -28,6 +28,10 @@ from coordinator.participants.lifecycle import Move, Status
 from coordinator.participants.queries import ParticipantQuery, find_ids, get_participant, list_participants
 from coordinator.participants.register import Registration, register
 from coordinator.participants.status import change_status, correct_identity
+from coordinator.samples import queries as sample_queries
+from coordinator.samples import service as samples
+from coordinator.samples.service import Collection
+from coordinator.samples.storage import add_unit, box_map, units
 from coordinator.security import accounts, settings
 from coordinator.security.permissions import Role
 from coordinator.signatures import service as signatures
@@ -90,6 +94,17 @@ def recorded(ctx: Context) -> str:
     return code
 
 
+def collected(ctx: Context) -> str:
+    """A MILA marrow sample, in a box F1/R1/B1 (9 × 9) at A1."""
+    code = samples.collect(ctx, consented(ctx), Collection("BMA", "2026-11-03 09:00", "4 mL", "DIAG"))
+    if not units(ctx):
+        add_unit(ctx, "freezer", "F1")
+        add_unit(ctx, "rack", "F1/R1")
+        add_unit(ctx, "box", "F1/R1/B1", 9, 9)
+    samples.store(ctx, code, "F1/R1/B1/A1")
+    return code
+
+
 def elit(ctx: Context) -> str:
     return register(ctx, Registration("ELIT-AML01", 1, "1980-01-10", "M")).code
 
@@ -117,6 +132,20 @@ ACTIONS: list[tuple[str, set[Role], Callable[[Context], object], Callable[[Conte
     ("assess risk", {Role.INVESTIGATOR, Role.COORDINATOR},
      lambda ctx: register(ctx, Registration("REL-ALL", 1, "2014-01-10", "M")).code,
      lambda ctx, code: assess_risk(ctx, code)),
+    ("collect a sample", {Role.INVESTIGATOR, Role.COORDINATOR}, consented,
+     lambda ctx, code: samples.collect(ctx, code, Collection("BMA", "2026-11-03 09:00", "4 mL", "DIAG"))),
+    ("aliquot a sample", {Role.INVESTIGATOR, Role.COORDINATOR}, collected,
+     lambda ctx, code: samples.aliquot(ctx, code, 2, "1 mL")),
+    ("move a sample", {Role.INVESTIGATOR, Role.COORDINATOR}, collected,
+     lambda ctx, code: samples.store(ctx, code, "F1/R1/B1/B2")),
+    ("ship a sample", {Role.INVESTIGATOR, Role.COORDINATOR}, collected,
+     lambda ctx, code: samples.ship(ctx, [code], "Central lab")),
+    ("destroy a sample", {Role.INVESTIGATOR, Role.COORDINATOR}, collected,
+     lambda ctx, code: samples.destroy(ctx, code, "clotted")),
+    ("add a freezer", {Role.INVESTIGATOR, Role.COORDINATOR}, lambda ctx: None,
+     lambda ctx, _: add_unit(ctx, "freezer", "F9")),
+    ("read a sample", {Role.ADMINISTRATOR, Role.INVESTIGATOR, Role.COORDINATOR, Role.MONITOR, Role.UNBLINDED},
+     collected, lambda ctx, code: sample_queries.find(ctx, code)),
     ("see the allocation list", {Role.UNBLINDED}, lambda ctx: None,
      lambda ctx, _: allocation.allocation_report(ctx, "ELIT-AML01")),
     ("verify the allocation list", {Role.UNBLINDED}, elit,
@@ -277,3 +306,25 @@ def test_the_lists_keep_to_the_studies_the_user_may_read(ctx):
     assert {row.study for row in list_participants(ctx, ParticipantQuery(text="a"))} == {"MILA"}
     assert get_participant(ctx, mine).row.code == mine
     assert {due.study for due in consent_todo(ctx, DAY, date(2040, 1, 1))} <= {"MILA"}
+
+
+def test_another_study_s_samples_are_refused_and_shown_only_as_occupied(ctx):
+    """A role on MILA: an NK-HSCT sample cannot be read, moved or destroyed, is not listed, and its place in a
+    shared box shows as occupied without its id."""
+    donor_of = register(ctx, Registration("NK-HSCT", 1, "1990-05-01", "F", "Anne", "Martin", "2026-10-01")).code
+    sign_all(ctx, donor_of, DAY)
+    theirs = samples.collect(ctx, donor_of, Collection("LEUKA", "2026-11-03 09:00", "150 mL"))
+    ours = collected(ctx)
+    samples.store(ctx, theirs, "F1/R1/B1/C3")
+    add_user(ctx, "milainv", "investigator", "MILA")
+    act_as(ctx, "milainv")
+    before = audit_count(ctx)
+    for action in (lambda: sample_queries.find(ctx, theirs), lambda: samples.destroy(ctx, theirs, "mine now"),
+                   lambda: samples.store(ctx, theirs, "F1/R1/B1/D4"), lambda: samples.ship(ctx, [theirs], "Lab")):
+        with pytest.raises(NotPermitted, match="in NK-HSCT: no role on this study allows it"):
+            action()
+    assert audit_count(ctx) == before
+    assert [row.code for row in sample_queries.page(ctx, sample_queries.SampleQuery(), 0, 50)] == [ours]
+    mapped = box_map(ctx, "F1/R1/B1")
+    assert mapped.occupants[1].code == ours
+    assert mapped.occupants[21].code is None and mapped.occupants[21].participant is None

@@ -3,17 +3,22 @@ nothing."""
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from sqlalchemy import func, select
 
 from coordinator.consent import service as consent
 from coordinator.errors import InputError, NotFound, RuleViolation
+from coordinator.paths import studies_dir
 from coordinator.samples import queries, service
 from coordinator.samples.custody import Event, Status, status_after
 from coordinator.samples.service import Collection, Derivation
 from coordinator.samples.storage import box_map
 from coordinator.samples.withdrawal import confirm_destruction, destruction_list
+from coordinator.workspace import open_workspace
 from db.tables import AuditEntry, Sample, SampleEvent
+from tests.accounts import TESTER, act_as
 from tests.sampling import box, consented, marrow
 
 
@@ -162,3 +167,27 @@ def test_the_study_wide_list_filters_and_sorts_in_sql(workspace, child):
     assert [r.code for r in queries.page(workspace.ctx, query, 0, 2)] == ["MILA-000003", "MILA-000002"]
     destroyed = queries.SampleQuery(study="MILA", status=Status.destroyed)
     assert [r.code for r in queries.page(workspace.ctx, destroyed, 0, 10)] == ["MILA-000002"]
+
+
+def test_a_type_needing_a_scope_the_signed_document_does_not_cover_is_refused(workspace, child, tmp_path, clock):
+    """MILA adds a biobank type whose scope only a newer document (not signed by this family) covers."""
+    folder = tmp_path / "studies"
+    shutil.copytree(studies_dir(), folder)
+    mila = folder / "MILA.yaml"
+    text = mila.read_text(encoding="utf-8")
+    text = text.replace("  scopes: {samples: Bone marrow collection and cell culture for the study}",
+                        "  scopes: {samples: Bone marrow collection and cell culture for the study, "
+                        "biobank: Storage of marrow for future research}")
+    text = text.replace("effective: 2023-03-01, covers: [samples]}\n",
+                        "effective: 2023-03-01, covers: [samples]}\n    - {name: Biobank consent form, "
+                        "version: \"1.0\", language: fr, effective: 2026-01-01, covers: [biobank]}\n")
+    text += ("    - {id: BIO, label: Marrow for the biobank, specimen: bone_marrow_aspirate, unit: mL, "
+             "consent: biobank}\n")
+    mila.write_text(text, encoding="utf-8")
+    reopened = open_workspace(str(workspace.ctx.url.removeprefix("sqlite:///")), clock=clock, studies=folder)
+    act_as(reopened.ctx, TESTER)
+    assert reopened.new_versions == [("MILA", 2)]
+    with pytest.raises(RuleViolation, match="does not cover storage of marrow for future research"):
+        service.collect(reopened.ctx, child, Collection("BIO", "2026-10-05 09:30", "2 mL"))
+    assert marrow(reopened.ctx, child).startswith("MILA-")
+    reopened.ctx.engine.dispose()

@@ -37,6 +37,9 @@ def test_the_five_seed_studies_load_without_problems():
     assert "<= 1" in rel.age.registry_text
     assert loaded.studies["BLINA-MRD"].definition.age.maximum == 17
     assert loaded.studies["NK-HSCT"].definition.country == "NL"
+    dli = elit.samples.type("DLI")
+    assert dli.dose.marker == "CD3+" and not dli.primary and elit.samples.type("LEUKA").derivatives == ["DLI"]
+    assert mila.samples.type("BMA").timepoints["DIAG"] == "At diagnosis (before treatment)"
 
 
 def _replace(folder: Path, name: str, old: str, new: str) -> None:
@@ -61,6 +64,13 @@ def _replace(folder: Path, name: str, old: str, new: str) -> None:
         ("language: fr, effective: 2023-03-01", "language: French, effective: 2023-03-01",
          "consent, documents, item 1, language", "should match pattern"),
         ("  assent: {from_age: 7}", "  assent: {from_age: -1}", "consent, assent, from_age", "greater than or equal"),
+        ("derivatives: [MSC]", "derivatives: [MSK]", "samples", "unknown derivative(s) MSK"),
+        ("specimen: msc_culture", "specimen: stem cells", "samples, types, item 2, specimen", "Input should be"),
+        ("effective: 2023-03-01, covers: [samples]", "effective: 2023-03-01, covers: [genetics]", "consent",
+         "unknown scope(s) genetics"),
+        ("effective: 2023-03-01, covers: [samples]", "effective: 2023-03-01", "", "no consent document covers"),
+        ("       primary: false}", "       primary: false, derivatives: []}\n    - {id: MSC, label: x, "
+         "specimen: dna, unit: mL, consent: samples}", "samples", "MSC appears twice"),
     ],
 )
 def test_a_bad_file_is_refused_with_file_field_and_reason_and_the_others_load(study_folder, old, new, field, reason):
