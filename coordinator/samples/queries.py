@@ -161,9 +161,13 @@ def _checked(query: SampleQuery) -> None:
 
 
 def count(ctx: Context, query: SampleQuery) -> int:
+    """How many samples the query finds: joined only with what the filters need, so it counts on an index."""
     ctx.require(Permission.READ)
+    joined = SAMPLE.join(S, S.c.id == SAMPLE.c.study_id)
+    if query.participant:
+        joined = joined.join(P, P.c.id == SAMPLE.c.participant_id)
     with environment_errors(), ctx.engine.connect() as connection:
-        return int(connection.execute(_filtered(ctx, _joined(func.count()), query)).scalar_one())
+        return int(connection.execute(_filtered(ctx, select(func.count()).select_from(joined), query)).scalar_one())
 
 
 def page(ctx: Context, query: SampleQuery, offset: int, limit: int) -> list[SampleRow]:

@@ -41,6 +41,7 @@ class Sample(SQLModel, table=True):
 
     __tablename__ = "sample"
     __table_args__ = (
+        Index("ix_sample_study_code", "study_id", "code"),
         Index("ix_sample_study_status", "study_id", "status"),
         Index("ix_sample_study_type", "study_id", "type_id"),
         Index("ix_sample_study_collected", "study_id", "collected_at"),
