@@ -16,6 +16,7 @@ from coordinator.cli import (
     commands,
     consent_commands,
     eligibility_commands,
+    sample_commands,
     signature_commands,
     user_commands,
 )
@@ -123,6 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
     user_commands.add_settings_arguments(command("settings", user_commands.show_settings, _(
         "show the sign-in settings (lockout, idle lock); an administrator changes them")))
 
+    sample_commands.add_groups(sub, common, command)
+
     printing = sub.add_parser("print", parents=[common], help=_("print a document to a PDF file"),
                               description=_("print a document to a PDF file"))
     documents = printing.add_subparsers(dest="document", metavar="DOCUMENT", required=True, parser_class=_Parser)
@@ -133,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     checklist.add_argument("--study")
     checklist.add_argument("--blank", action="store_true")
     checklist.add_argument("--out", required=True, metavar="FILE.pdf")
+    sample_commands.add_print_parsers(documents, common)
     return parser
 
 

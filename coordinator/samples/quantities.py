@@ -49,6 +49,9 @@ def parse_quantity(text: str, field: str, label: str) -> Quantity:
         raise InputError(_("{label} \"{text}\" is not an amount: write a number and its unit, e.g. 5 mL.").format(
             label=label, text=text), field=field)
     value = float(found.group(1).replace(",", "."))
+    if value <= 0:
+        raise InputError(_("{label} must be more than zero, not {text}.").format(label=label, text=text.strip()),
+                         field=field)
     if found.group(2) is None:
         raise InputError(_("{label} {text} has no unit: write e.g. {text} mL.").format(
             label=label, text=text.strip()), field=field)
@@ -56,9 +59,6 @@ def parse_quantity(text: str, field: str, label: str) -> Quantity:
     if unit is None:
         raise InputError(_("{label}: unknown unit \"{unit}\"; use one of {known}.").format(
             label=label, unit=found.group(2).strip(), known=", ".join(UNITS)), field=field)
-    if value <= 0:
-        raise InputError(_("{label} must be more than zero, not {text}.").format(label=label, text=text.strip()),
-                         field=field)
     return Quantity(value, unit)
 
 
