@@ -26,6 +26,11 @@ def marrow(ctx: Context, participant: str, volume: str = "5 mL", at: str = "2026
     return samples.collect(ctx, participant, Collection("BMA", at, volume, timepoint="DIAG"))
 
 
+def leukapheresis(ctx: Context, donor: str, volume: str = "200 mL", at: str = "2026-10-06 08:00") -> str:
+    """An ELIT-AML01 (or NK-HSCT) donor's leukapheresis product."""
+    return samples.collect(ctx, donor, Collection("LEUKA", at, volume, timepoint="COLL"))
+
+
 def box(ctx: Context, path: str = "F1/R1/B1", rows: int = 9, columns: int = 9) -> str:
     """A box (and its freezer and rack, when new)."""
     freezer, rack, _name = path.split("/")
