@@ -240,6 +240,9 @@ def derive(ctx: Context, code: str, given: Derivation, *, split: bool = False) -
         parent_type = sample_type(definition, parent.type_id)
         if split:
             kind = parent_type
+            if kind.dose is not None:
+                raise RuleViolation(_("A {type} is counted and dosed as made; make the doses from the product it "
+                                      "comes from instead of splitting one.").format(type=kind.label), field="count")
         else:
             kind = sample_type(definition, given.type)
             if kind.id not in parent_type.derivatives:
