@@ -94,6 +94,8 @@ def test_dli_doses_carry_cd3_per_kg(workspace):
         "DLI", "20 mL", count=3, total_cells="5e8", marker_cells="7 x 10^7", weight="70 kg"))
     detail = queries.find(workspace.ctx, doses[2])
     assert detail.marker == "CD3+" and detail.dose_per_kg == pytest.approx(1e6)
+    with pytest.raises(RuleViolation, match="DLI dose is counted and dosed as made"):
+        service.aliquot(workspace.ctx, doses[0], 2, "10 mL")
     with pytest.raises(InputError, match="needs the recipient's weight"):
         service.derive(workspace.ctx, leuka, Derivation("DLI", "20 mL", total_cells="5e8", marker_cells="7e7"))
 
