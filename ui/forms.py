@@ -13,8 +13,9 @@ WARNING_STYLE = "color: #8a5300;"
 
 
 def accept_buttons(dialog: QDialog, accept_text: str) -> tuple[QDialogButtonBox, QPushButton]:
-    """Cancel, and the dialog's own accept button: the default one, so Enter in any field tries to accept."""
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    """Cancel, and the dialog's own accept button: the default one, so Enter in any field tries to accept. The box
+    is made inside the dialog: a default set on a button outside any dialog is lost, and Cancel became the default."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, dialog)
     accept = buttons.addButton(accept_text, QDialogButtonBox.ButtonRole.AcceptRole)
     accept.setDefault(True)
     buttons.accepted.connect(dialog.accept)

@@ -31,7 +31,9 @@ class HistoryModel(NamedColumnsModel):
                         "consent_withdrawal": self.tr("Consent withdrawal"),
                         "screening_value": self.tr("Screening value"),
                         "eligibility_confirmation": self.tr("Eligibility confirmation"),
-                        "allocation": self.tr("Allocation"), "risk_assessment": self.tr("Risk group")}
+                        "allocation": self.tr("Allocation"), "risk_assessment": self.tr("Risk group"),
+                        "sample": self.tr("Sample"), "sample_event": self.tr("Sample custody event"),
+                        "shipment": self.tr("Shipment"), "storage_unit": self.tr("Storage")}
         self._fields = {
             "code": self.tr("Code"), "site_number": self.tr("Site"), "sequence": self.tr("Sequence"),
             "status": self.tr("Status"), "status_date": self.tr("Status date"), "arm_code": self.tr("Arm"),
@@ -55,6 +57,15 @@ class HistoryModel(NamedColumnsModel):
             "revealed_by": self.tr("Revealed by"), "risk_group": self.tr("Risk group"),
             "rule_version": self.tr("Rule version"), "inputs": self.tr("Values used"),
             "computed_at": self.tr("Computed at"),
+            "level": self.tr("Level"), "origin": self.tr("Origin"), "type_id": self.tr("Sample type"),
+            "timepoint": self.tr("Timepoint"), "collected_at": self.tr("Collected at"),
+            "collected_by": self.tr("Collected by"), "volume": self.tr("Volume"), "taken": self.tr("Taken from parent"),
+            "total_cells": self.tr("Total cells"), "marker_cells": self.tr("Marker-positive cells"),
+            "recipient_weight_kg": self.tr("Recipient weight (kg)"), "notes": self.tr("Notes"),
+            "position": self.tr("Position"), "event": self.tr("Event"), "at": self.tr("At"),
+            "by": self.tr("Recorded by"), "location": self.tr("Location"), "destination": self.tr("Destination"),
+            "reason": self.tr("Reason"), "note": self.tr("Note"), "number": self.tr("Number"),
+            "shipped_at": self.tr("Shipped at"), "shipped_by": self.tr("Shipped by"),
         }
 
     def set_lines(self, lines: list[AuditLine]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from itertools import pairwise
 
@@ -27,6 +28,7 @@ from ui.participant_page import ParticipantPage
 from ui.participant_panel import ParticipantPanel
 from ui.password_dialog import PasswordDialog
 from ui.registration_dialog import RegistrationDialog
+from ui.scan_field import ScanField
 from ui.screening_log_dialog import ScreeningLogDialog
 from ui.signed_in_user import permit, signed_in_text
 from ui.study_list import StudyList
@@ -85,6 +87,19 @@ class MainWindow(QMainWindow):
         self.users_action.setToolTip(self.tr("Accounts, their roles and role history, passwords, and the sign-in "
                                              "settings"))
         self.users_action.triggered.connect(self.manage_users)
+        self.samples_action = QAction(self.tr("&Samples…"), self)
+        self.samples_action.setToolTip(self.tr("Every sample of the studies you may read: filter, sort, open, store, "
+                                               "ship and label them"))
+        self.samples_action.triggered.connect(self.samples_view)
+        self.storage_action = QAction(self.tr("S&torage…"), self)
+        self.storage_action.setToolTip(self.tr("Freezers, racks and boxes, the map of each box, and where a sample "
+                                               "is"))
+        self.storage_action.triggered.connect(self.storage_view)
+        self.scan = ScanField(workspace.ctx)
+        self.scan_action = QAction(self.tr("S&can a sample id"), self)
+        self.scan_action.setShortcut(QKeySequence("F6"))
+        self.scan_action.setToolTip(self.tr("Put the cursor in the scan field (F6): scan a tube and its sample opens"))
+        self.scan_action.triggered.connect(self.scan.focus)
 
         self.banner = StudyProblemsBanner()
         self.studies = StudyList()
@@ -140,8 +155,29 @@ class MainWindow(QMainWindow):
         participants_menu.addAction(self.register_action)
         participants_menu.addAction(self.find_action)
         participants_menu.addAction(self.tr("Consent &to-do…"), self.consent_todo)
+        samples_menu = self.menuBar().addMenu(self.tr("Sa&mples"))
+        samples_menu.addAction(self.samples_action)
+        samples_menu.addAction(self.storage_action)
+        samples_menu.addSeparator()
+        samples_menu.addAction(self.scan_action)
+        self._build_toolbar()
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         help_menu.addAction(self.tr("&About Study Coordinator"), self.about)
+
+    def _build_toolbar(self) -> None:
+        """The samples view, storage and the scan field, always in reach: a scan from anywhere opens the sample."""
+        toolbar = self.addToolBar(self.tr("Samples"))
+        toolbar.setObjectName("samples-toolbar")
+        toolbar.setMovable(False)
+        toolbar.setFloatable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addAction(self.samples_action)
+        toolbar.addAction(self.storage_action)
+        toolbar.addSeparator()
+        scan_label = QLabel(self.tr("Sample scan (F6):"))
+        scan_label.setContentsMargins(6, 0, 6, 0)
+        toolbar.addWidget(scan_label)
+        toolbar.addWidget(self.scan)
 
     def _set_tab_order(self) -> None:
         filters = self.participants.filters
@@ -161,6 +197,7 @@ class MainWindow(QMainWindow):
         if previous is not workspace:
             previous.ctx.engine.dispose()
         self.participants.set_context(workspace.ctx)
+        self.scan.set_context(workspace.ctx)
         self.banner.show_problems(workspace.study_problems)
         self.database.setText(self.tr("Database: {location}").format(location=database_location(workspace.ctx.url)))
         self.show_signed_in()
@@ -182,6 +219,8 @@ class MainWindow(QMainWindow):
         permit(self.backups.restore_action, ctx, Permission.RESTORE)
         permit(self.audit_action, ctx, Permission.REVIEW_AUDIT)
         permit(self.users_action, ctx, Permission.MANAGE_USERS)
+        for target in (self.samples_action, self.storage_action, self.scan_action, self.scan):
+            permit(target, ctx, Permission.READ)
 
     def refresh(self) -> None:
         """Read the studies' counts again and re-run the participant query (selection and filters kept).
@@ -242,6 +281,30 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    def samples_view(self) -> QWidget:
+        """The study-wide samples view (not modal), for the selected study; raised when it is open already."""
+        from ui.samples_window import SamplesWindow
+
+        return self._show_once(SamplesWindow, lambda: SamplesWindow(self._workspace.ctx, self,
+                                                                    self.participants.study))
+
+    def storage_view(self) -> QWidget:
+        """Freezers, racks and boxes (not modal: it stays open beside the samples view)."""
+        from ui.storage_dialog import StorageDialog
+
+        return self._show_once(StorageDialog, lambda: StorageDialog(self._workspace.ctx, self))
+
+    def _show_once(self, kind: type[QWidget], make: Callable[[], QWidget]) -> QWidget:
+        shown = next((window for window in self.findChildren(kind) if window.isVisible()), None)
+        if shown is None:
+            shown = make()
+            shown.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            shown.show()
+        else:
+            shown.raise_()
+            shown.activateWindow()
+        return shown
 
     def consent_todo(self) -> ConsentTodoDialog:
         dialog = ConsentTodoDialog(self._workspace.ctx, self)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +34,7 @@ from ui.formats import show_date, show_utc_stamp
 from ui.forms import WARNING_STYLE, heading_label, value_label
 from ui.history_model import HistoryModel
 from ui.identity_dialog import IdentityDialog, sex_label
+from ui.participant_samples import ParticipantSamples
 from ui.signature_dialog import SignatureDialog, why_not_sign
 from ui.signature_lines import SignatureLines, sentence_start
 from ui.signed_in_user import permit
@@ -109,8 +111,11 @@ class ParticipantPage(QDialog):
         self.history = QTableView()
         self.history.setModel(self.history_model)
         set_up_read_only_table(self.history)
-        history_label = QLabel(self.tr("&History (newest first)"))
-        history_label.setBuddy(self.history)
+        self.samples = ParticipantSamples(ctx, code)
+        self.samples.changed.connect(lambda _sample: self.reload())  # the history shows what was recorded
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.history, self.tr("&History (newest first)"))
+        self.tabs.addTab(self.samples, self.tr("Sa&mples"))
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -120,8 +125,7 @@ class ParticipantPage(QDialog):
         layout.addWidget(consent_box)
         layout.addWidget(self.signatures_box)
         layout.addLayout(actions)
-        layout.addWidget(history_label)
-        layout.addWidget(self.history, 1)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(buttons)
         self.reload()
 
@@ -227,7 +231,21 @@ class ParticipantPage(QDialog):
         return self._open(ConsentDialog(self._ctx, self._code, self))
 
     def withdraw_consent(self) -> WithdrawalDialog:
-        return self._open(WithdrawalDialog(self._ctx, self._code, self))
+        """A withdrawal that says "destroy samples" goes on to the samples to destroy, their positions and the
+        certificate (the destruction dialog)."""
+        from coordinator.consent.status import Scope
+        from ui.destruction_dialog import DestructionDialog
+
+        withdrawal = self._open(WithdrawalDialog(self._ctx, self._code, self))
+
+        def destroy_samples() -> None:
+            if withdrawal.scopes[Scope.samples].isChecked():
+                destruction = DestructionDialog(self._ctx, self._code, self)
+                destruction.changed.connect(lambda _code: self._after_change())
+                self._open(destruction)
+
+        withdrawal.accepted.connect(destroy_samples)
+        return withdrawal
 
     def open_signing(self, kind: str) -> SignatureDialog:
         return self._open(SignatureDialog(self._ctx, kind, self._code, self))
@@ -243,4 +261,5 @@ class ParticipantPage(QDialog):
 
     def _after_change(self) -> None:
         self.reload()
+        self.samples.reload()  # a withdrawal may ask for the samples to be destroyed
         self.changed.emit(self._code)
