@@ -118,6 +118,8 @@ def box_drawing(ctx: Context, runs: int) -> tuple:
         app.processEvents()
 
     times = [seconds(draw) for _ in range(runs)]
+    widget.close()
+    del widget  # before the interpreter's final collection: a widget outliving its application crashes it
     return ("box map: read 81 positions + draw (grab)", ms(statistics.median(times)), ms(max(times)),
             verdict(statistics.median(times) < BOX_MAP))
 
