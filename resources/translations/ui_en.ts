@@ -22,6 +22,37 @@
     </message>
 </context>
 <context>
+    <name>LabelPrintDialog</name>
+    <message numerus="yes">
+        <source>Print %n label(s)</source>
+        <translation>
+            <numerusform>Print %n label</numerusform>
+            <numerusform>Print %n labels</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n label(s)</source>
+        <translation>
+            <numerusform>%n label</numerusform>
+            <numerusform>%n labels</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n page(s) of the roll</source>
+        <translation>
+            <numerusform>%n page of the roll</numerusform>
+            <numerusform>%n pages of the roll</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sheet(s)</source>
+        <translation>
+            <numerusform>%n sheet</numerusform>
+            <numerusform>%n sheets</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message numerus="yes">
         <source>Audit trail: %n finding(s)</source>
@@ -49,6 +80,33 @@
     </message>
 </context>
 <context>
+    <name>ParticipantSamples</name>
+    <message numerus="yes">
+        <source>%n sample(s)</source>
+        <translation>
+            <numerusform>%n sample</numerusform>
+            <numerusform>%n samples</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SampleDialog</name>
+    <message numerus="yes">
+        <source>Custody &amp;events (%n)</source>
+        <translation>
+            <numerusform>Custody &amp;events (%n)</numerusform>
+            <numerusform>Custody &amp;events (%n)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Aliquots and deri&amp;vatives (%n)</source>
+        <translation>
+            <numerusform>Aliquots and deri&amp;vatives (%n)</numerusform>
+            <numerusform>Aliquots and deri&amp;vatives (%n)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ScreeningLogDialog</name>
     <message numerus="yes">
         <source>&amp;Participants (%n)</source>
@@ -62,6 +120,16 @@
         <translation>
             <numerusform>%n screen failure recorded by a status change, without an eligibility confirmation naming the criteria.</numerusform>
             <numerusform>%n screen failures recorded by a status change, without an eligibility confirmation naming the criteria.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ShipDialog</name>
+    <message numerus="yes">
+        <source>Ship %n sample(s)</source>
+        <translation>
+            <numerusform>Ship %n sample</numerusform>
+            <numerusform>Ship %n samples</numerusform>
         </translation>
     </message>
 </context>
