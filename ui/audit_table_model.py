@@ -17,57 +17,26 @@ from coordinator.audit.history import AuditLine
 from coordinator.audit.trail import AuditQuery
 from coordinator.context import Context
 from ui.formats import date_format
-from ui.page_cache import PAGE_SIZE, PageCache
-from ui.tables import Index, NamedColumnsModel
+from ui.page_cache import CountedPagesModel
+from ui.tables import Index
 
 COLUMNS = ("id", "when", "who", "action", "table", "record", "field", "old", "new", "reason", "participant")
 LONGEST_TOOLTIP = 1_000  # a study file's JSON is one value: the tooltip shows its start
 
 
-class AuditTableModel(NamedColumnsModel):
+class AuditTableModel(CountedPagesModel[AuditQuery, AuditLine]):
     """One row per audit row of the query; `set_query` counts again and forgets the pages read."""
 
     def __init__(self, ctx: Context, parent: QObject | None = None) -> None:
-        super().__init__(COLUMNS, parent)
+        super().__init__(COLUMNS, AuditQuery(), lambda query: trail.count(self._ctx, query),
+                         lambda query, offset, limit: trail.page(self._ctx, query, offset, limit), parent)
         self._ctx = ctx
-        self._query = AuditQuery()
-        self._total = 0
-        self._pages: PageCache[list[AuditLine]] = PageCache(
-            lambda number: trail.page(self._ctx, self._query, number * PAGE_SIZE, PAGE_SIZE), list)
         self.titles = {
             "id": self.tr("No."), "when": self.tr("When (UTC)"), "who": self.tr("User"), "action": self.tr("Action"),
             "table": self.tr("Table"), "record": self.tr("Record"), "field": self.tr("Field"),
             "old": self.tr("Old value"), "new": self.tr("New value"), "reason": self.tr("Reason"),
             "participant": self.tr("Participant / study"),
         }
-
-    @property
-    def query(self) -> AuditQuery:
-        return self._query
-
-    def set_query(self, query: AuditQuery) -> None:
-        """Count the rows the query finds; an error (a bad filter) leaves the table as it was."""
-        total = trail.count(self._ctx, query)
-        self.beginResetModel()
-        self._query = query
-        self._total = total
-        self._pages.clear()
-        self.endResetModel()
-
-    def refresh(self) -> None:
-        """Read again (rows were written since, e.g. the export's own log entry)."""
-        self.set_query(self._query)
-
-    def row_total(self) -> int:
-        return self._total
-
-    def line_at(self, row: int) -> AuditLine | None:
-        """The audit row shown at `row`, reading its page on first use."""
-        if not 0 <= row < self._total:
-            return None
-        number, place = divmod(row, PAGE_SIZE)
-        page = self._pages.page(number)
-        return page[place] if place < len(page) else None  # rows may have gone from view since the count
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
@@ -78,7 +47,7 @@ class AuditTableModel(NamedColumnsModel):
             return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
-        line = self.line_at(index.row())
+        line = self.item_at(index.row())
         if line is None:
             return None
         shown = self._display(line, column)

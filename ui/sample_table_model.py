@@ -13,57 +13,37 @@ from PySide6.QtCore import QObject, Qt
 
 from coordinator.context import Context
 from coordinator.samples import queries
-from coordinator.samples.queries import SORTS, SampleQuery, SampleRow
+from coordinator.samples.queries import SORTS, SampleQuery, SampleRow, timepoint_label
 from coordinator.studies.schema import StudyDefinition
-from ui.page_cache import PAGE_SIZE, PageCache
+from ui.page_cache import CountedPagesModel
 from ui.sample_forms import show_moment
-from ui.tables import Index, NamedColumnsModel
+from ui.tables import Index
 
 COLUMNS = ("code", "participant", "type", "timepoint", "collected", "volume", "remaining", "status", "location")
 UNSORTED = frozenset(COLUMNS) - frozenset(SORTS)  # volume and remaining: computed per row, not SQL sort keys
 NUMERIC = frozenset({"volume", "remaining"})
 
 
-class SampleTableModel(NamedColumnsModel):
+class SampleTableModel(CountedPagesModel[SampleQuery, SampleRow]):
     """One row per sample the query finds; `set_query` counts again and forgets the pages read, `sort` re-sorts in
     SQL. `set_definitions` (the studies' files) lets tooltips name types and timepoints."""
 
     def __init__(self, ctx: Context, parent: QObject | None = None) -> None:
-        super().__init__(COLUMNS, parent)
+        super().__init__(COLUMNS, SampleQuery(), lambda query: queries.count(self._ctx, query),
+                         lambda query, offset, limit: queries.page(self._ctx, query, offset, limit), parent)
         self._ctx = ctx
-        self._query = SampleQuery()
-        self._total = 0
         self._definitions: dict[str, StudyDefinition] = {}
-        self._pages: PageCache[list[SampleRow]] = PageCache(
-            lambda number: queries.page(self._ctx, self._query, number * PAGE_SIZE, PAGE_SIZE), list)
         self.titles = {
             "code": self.tr("Sample id"), "participant": self.tr("Participant"), "type": self.tr("Type"),
             "timepoint": self.tr("Timepoint"), "collected": self.tr("Collected"), "volume": self.tr("Volume"),
             "remaining": self.tr("Remaining"), "status": self.tr("Status"), "location": self.tr("Location"),
         }
 
-    @property
-    def query(self) -> SampleQuery:
-        return self._query
-
     def set_context(self, ctx: Context) -> None:
         self._ctx = ctx
 
     def set_definitions(self, definitions: dict[str, StudyDefinition]) -> None:
         self._definitions = dict(definitions)
-
-    def set_query(self, query: SampleQuery) -> None:
-        """Count what the query finds; an error (a refusal, the disk) leaves the table as it was."""
-        total = queries.count(self._ctx, query)
-        self.beginResetModel()
-        self._query = query
-        self._total = total
-        self._pages.clear()
-        self.endResetModel()
-
-    def refresh(self) -> None:
-        """Read again: samples were stored, shipped or made since."""
-        self.set_query(self._query)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS) or COLUMNS[column] in UNSORTED:
@@ -72,19 +52,8 @@ class SampleTableModel(NamedColumnsModel):
         if wanted != self._query:
             self.set_query(wanted)
 
-    def row_total(self) -> int:
-        return self._total
-
-    def sample_at(self, row: int) -> SampleRow | None:
-        """The sample shown at `row`, reading its page on first use."""
-        if not 0 <= row < self._total:
-            return None
-        number, place = divmod(row, PAGE_SIZE)
-        page = self._pages.page(number)
-        return page[place] if place < len(page) else None  # samples may have gone from view since the count
-
     def code_at(self, row: int) -> str | None:
-        found = self.sample_at(row)
+        found = self.item_at(row)
         return found.code if found else None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -96,7 +65,7 @@ class SampleTableModel(NamedColumnsModel):
             return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
-        row = self.sample_at(index.row())
+        row = self.item_at(index.row())
         if row is None:
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -116,10 +85,8 @@ class SampleTableModel(NamedColumnsModel):
         kind = definition.samples.type(row.type_id) if definition and definition.samples else None
         if column == "type" and kind is not None:
             return kind.label
-        if column == "timepoint" and row.timepoint and definition and definition.samples:
-            # a derivative takes its parent's timepoint, which its own type does not list
-            return next((other.timepoints[row.timepoint] for other in definition.samples.types
-                         if row.timepoint in other.timepoints), None)
+        if column == "timepoint" and definition is not None:
+            return timepoint_label(definition, row.timepoint)
         if column == "code" and row.parent:
             return self.tr("Made from {parent}").format(parent=row.parent)
         return None

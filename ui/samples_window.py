@@ -234,13 +234,13 @@ class SamplesWindow(QDialog):
     def selected(self) -> list[SampleRow]:
         """The selected samples, top to bottom."""
         rows = sorted(index.row() for index in self.rows.selectionModel().selectedRows())
-        return [found for found in (self.model.sample_at(row) for row in rows) if found is not None]
+        return [found for found in (self.model.item_at(row) for row in rows) if found is not None]
 
     def current(self) -> SampleRow | None:
         """The sample an action on one sample is about: the current row when selected, else the first selected."""
         index = self.rows.currentIndex()
         if index.isValid() and self.rows.selectionModel().isRowSelected(index.row(), QModelIndex()):
-            return self.model.sample_at(index.row())
+            return self.model.item_at(index.row())
         chosen = self.selected()
         return chosen[0] if chosen else None
 

@@ -208,12 +208,12 @@ def find(ctx: Context, code: str) -> SampleDetail:
         children = _rows(connection, _joined(*_ROW).where(SAMPLE.c.parent_id == held.id).order_by(SAMPLE.c.code))
     return SampleDetail(
         row, kind.label if kind else held.type_id, kind.specimen.label if kind else "",
-        _timepoint_label(definition, held.timepoint), extra.collected_by, extra.taken,
+        timepoint_label(definition, held.timepoint), extra.collected_by, extra.taken,
         extra.total_cells, extra.marker_cells, kind.dose.marker if kind and kind.dose else None,
         extra.recipient_weight_kg, extra.notes, events, children)
 
 
-def _timepoint_label(definition: StudyDefinition, timepoint: str | None) -> str | None:
+def timepoint_label(definition: StudyDefinition, timepoint: str | None) -> str | None:
     """A derivative keeps the timepoint of the sample it was made from, named by that sample's type."""
     kinds = definition.samples.types if definition.samples else []
     return next((kind.timepoints[timepoint] for kind in kinds if timepoint in kind.timepoints), None)
