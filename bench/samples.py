@@ -103,6 +103,7 @@ def list_pages(ctx: Context, runs: int) -> list[tuple]:
 
 def box_drawing(ctx: Context, runs: int) -> tuple:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QEvent
     from PySide6.QtWidgets import QApplication
 
     from ui.box_map import BoxMapWidget
@@ -119,7 +120,8 @@ def box_drawing(ctx: Context, runs: int) -> tuple:
 
     times = [seconds(draw) for _ in range(runs)]
     widget.close()
-    del widget  # before the interpreter's final collection: a widget outliving its application crashes it
+    widget.deleteLater()  # gone before the interpreter's final collection: a widget outliving its application
+    app.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # crashes it
     return ("box map: read 81 positions + draw (grab)", ms(statistics.median(times)), ms(max(times)),
             verdict(statistics.median(times) < BOX_MAP))
 

@@ -18,7 +18,7 @@ from coordinator.audit.trail import AuditQuery
 from coordinator.context import Context
 from ui.formats import date_format
 from ui.page_cache import CountedPagesModel
-from ui.tables import Index
+from ui.tables import Index, cell_alignment
 
 COLUMNS = ("id", "when", "who", "action", "table", "record", "field", "old", "new", "reason", "participant")
 LONGEST_TOOLTIP = 1_000  # a study file's JSON is one value: the tooltip shows its start
@@ -43,8 +43,7 @@ class AuditTableModel(CountedPagesModel[AuditQuery, AuditLine]):
             return None
         column = COLUMNS[index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            horizontal = Qt.AlignmentFlag.AlignRight if column == "id" else Qt.AlignmentFlag.AlignLeft
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+            return cell_alignment(column == "id")
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         line = self.item_at(index.row())

@@ -18,7 +18,7 @@ from coordinator.participants.queries import ParticipantQuery, ParticipantRow
 from coordinator.studies.schema import StudyDefinition
 from ui.formats import show_date
 from ui.page_cache import PAGE_SIZE, PageCache
-from ui.tables import Index, NamedColumnsModel
+from ui.tables import Index, NamedColumnsModel, cell_alignment
 
 COLUMNS = ("code", "site", "arm", "status", "age", "registered", "enrolled", "ended", "consent")
 UNSORTED = frozenset({"consent"})  # computed per page, not in SQL; the others are the SQL sort keys
@@ -90,8 +90,7 @@ class ParticipantTableModel(NamedColumnsModel):
             return None
         column = COLUMNS[index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            horizontal = Qt.AlignmentFlag.AlignRight if column in NUMERIC else Qt.AlignmentFlag.AlignLeft
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+            return cell_alignment(column in NUMERIC)
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         found = self._line(index.row())

@@ -17,7 +17,7 @@ from coordinator.samples.queries import SORTS, SampleQuery, SampleRow, timepoint
 from coordinator.studies.schema import StudyDefinition
 from ui.page_cache import CountedPagesModel
 from ui.sample_forms import show_moment
-from ui.tables import Index
+from ui.tables import Index, cell_alignment
 
 COLUMNS = ("code", "participant", "type", "timepoint", "collected", "volume", "remaining", "status", "location")
 UNSORTED = frozenset(COLUMNS) - frozenset(SORTS)  # volume and remaining: computed per row, not SQL sort keys
@@ -61,8 +61,7 @@ class SampleTableModel(CountedPagesModel[SampleQuery, SampleRow]):
             return None
         column = COLUMNS[index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            horizontal = Qt.AlignmentFlag.AlignRight if column in NUMERIC else Qt.AlignmentFlag.AlignLeft
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+            return cell_alignment(column in NUMERIC)
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         row = self.item_at(index.row())

@@ -34,6 +34,12 @@ class NamedColumnsModel(QAbstractTableModel):
         return None
 
 
+def cell_alignment(right: bool) -> int:
+    """A cell's TextAlignmentRole: numbers to the right, text to the left, both centred in the row's height."""
+    horizontal = Qt.AlignmentFlag.AlignRight if right else Qt.AlignmentFlag.AlignLeft
+    return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+
+
 def set_up_read_only_table(table: QTableView) -> None:
     """Whole rows selected, no editing, one text line per row at a fixed height: no row is ever measured,
     which is what keeps a table of 100,000 rows instant."""
