@@ -168,9 +168,10 @@ class UnitOfWork:
 
     def update(
         self, model: type[SQLModel], record_id: int | str, changes: Mapping[str, Any], *, reason: str,
-        study: str | None = None, subject: str | None = None,
+        study: str | None = None, subject: str | None = None, audited_as: str | None = None,
     ) -> dict[str, tuple[Any, Any]]:
-        """Change saved data: a reason is required; only fields whose value really changes are written."""
+        """Change saved data: a reason is required; only fields whose value really changes are written.
+        `audited_as`: the record's name in the trail when it was inserted under one (a sample's code)."""
         if not reason or not reason.strip():
             raise InputError(_("A reason is required to change saved data."), field="reason")
         table: Table = model.__table__
@@ -188,7 +189,8 @@ class UnitOfWork:
             update(table).where(key == record_id).values({name: new for name, (_old, new) in changed.items()})
         )
         self._audit(
-            {"action": "update", "table_name": table.name, "record_id": audit_text(record_id), "field": name,
+            {"action": "update", "table_name": table.name, "record_id": audited_as or audit_text(record_id),
+             "field": name,
              "old_value": _audited(table, name, old), "new_value": _audited(table, name, new),
              "reason": reason.strip(),
              "study_code": study, "subject_code": subject}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import Enum
 
 from sqlalchemy import Connection, select
@@ -34,7 +34,7 @@ from coordinator.storage_errors import environment_errors
 from coordinator.studies.catalogue import current_definitions
 from coordinator.studies.schema import ConsentDocument, StudyDefinition
 from coordinator.values import clean_text, parse_date, search_key
-from db.tables import ConsentSignature, ConsentSigner, ConsentWithdrawal, Identity, Participant, Study
+from db.tables import ConsentSignature, ConsentSigner, ConsentWithdrawal, Identity, Participant, Sample, Study
 
 P = Participant.__table__
 I = Identity.__table__  # noqa: E741
@@ -42,6 +42,7 @@ S = Study.__table__
 SIG = ConsentSignature.__table__
 SIGNER = ConsentSigner.__table__
 WD = ConsentWithdrawal.__table__
+SAMPLE = Sample.__table__
 ASSENT_VALUES = ("given", "refused")
 
 
@@ -50,11 +51,12 @@ class Action(str, Enum):
 
     enrollment = "enrollment"
     sample_collection = "sample collection"
+    sample_use = "use of samples"
     follow_up = "follow-up"
     data_use = "data use"
 
 
-_STOPPED_BY = {Action.follow_up: Scope.follow_up, Action.data_use: Scope.data_use}
+_STOPPED_BY = {Action.follow_up: Scope.follow_up, Action.data_use: Scope.data_use, Action.sample_use: Scope.samples}
 
 
 @dataclass(frozen=True)
@@ -313,6 +315,7 @@ def withdraw(ctx: Context, code: str, on: str | date, by: str, scopes: list[str]
                                 field="date")
         if current.state is State.not_started:
             raise RuleViolation(_("There is no consent to withdraw."), field="date")
+        _no_sample_after(work.connection, subject, withdrawn_on)
         signatures, withdrawals = _facts(work.connection, [subject.id])
         work.insert(ConsentWithdrawal, {
             "participant_id": subject.id, "episode": current_episode(signatures[subject.id], withdrawals[subject.id]),
@@ -322,6 +325,17 @@ def withdraw(ctx: Context, code: str, on: str | date, by: str, scopes: list[str]
         if Scope.follow_up in chosen:
             _end_follow_up(work, subject, withdrawn_on)
         return _status(work.connection, subject, ctx.today())
+
+
+def _no_sample_after(connection: Connection, subject: Subject, withdrawn_on: date) -> None:
+    """A withdrawal entered late cannot be dated before samples already collected under the consent it ends."""
+    later = connection.execute(
+        select(SAMPLE.c.code).where(SAMPLE.c.participant_id == subject.id, SAMPLE.c.level == 0,
+                                    SAMPLE.c.collected_at >= (withdrawn_on + timedelta(days=1)).isoformat())
+        .order_by(SAMPLE.c.code)).scalars().all()
+    if later:
+        raise RuleViolation(_("Samples {codes} were collected after {date}, under this consent: check the withdrawal "
+                              "date.").format(codes=", ".join(later), date=withdrawn_on.isoformat()), field="date")
 
 
 def _end_follow_up(work: UnitOfWork, subject: Subject, on: date) -> None:

@@ -20,6 +20,7 @@ from coordinator.documents import forms, pdf
 from coordinator.documents.fonts import REGULAR
 from coordinator.documents.pdf import GRID
 from coordinator.i18n import N_, _
+from coordinator.samples.queries import timepoint_label
 from coordinator.samples.shipments import ShipmentDetail, shipment
 from coordinator.studies import catalogue
 from coordinator.studies.schema import StudyDefinition
@@ -115,9 +116,9 @@ def _legend(detail: ShipmentDetail, definition: StudyDefinition) -> list[str]:
     kinds = {kind.id: kind for kind in definition.samples.types} if definition.samples else {}
     used = sorted({sample.type_id for sample in detail.samples})
     types = [f"{type_id} = {kinds[type_id].label}" if type_id in kinds else type_id for type_id in used]
-    timepoints = sorted({(sample.type_id, sample.timepoint) for sample in detail.samples if sample.timepoint})
-    named = sorted({f"{point} = {kinds[kind].timepoints[point]}" for kind, point in timepoints
-                    if kind in kinds and point in kinds[kind].timepoints})
+    points = {sample.timepoint for sample in detail.samples if sample.timepoint}
+    named = sorted(f"{point} = {label}" for point in points
+                   if (label := timepoint_label(definition, point)) is not None)
     lines = [_("Types: {types}.").format(types="; ".join(types))] if types else []
     if named:
         lines.append(_("Timepoints: {timepoints}.").format(timepoints="; ".join(named)))

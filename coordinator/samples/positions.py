@@ -12,7 +12,8 @@ from coordinator.i18n import _
 
 MAX_ROWS = 26
 MAX_COLUMNS = 30
-_LETTERED = re.compile(r"^([A-Za-z])\s*(\d{1,2})$")
+_LETTERED = re.compile(r"^([A-Za-z])\s*([0-9]{1,2})$")
+_NUMBERED = re.compile(r"^[0-9]{1,4}$")
 
 
 @dataclass(frozen=True)
@@ -24,8 +25,13 @@ class Location:
         return f"{self.box_path}/{self.position}"
 
 
+def storage_parts(path: str) -> list[str]:
+    """A storage path's names as stored: upper case, single spaces, so that "f1 / r2" finds F1/R2."""
+    return [" ".join(part.split()).upper() for part in (path or "").split("/")]
+
+
 def parse_location(text: str) -> Location:
-    parts = [part.strip() for part in (text or "").split("/")]
+    parts = storage_parts(text)
     if len(parts) != 4 or not all(parts):
         raise InputError(_("The location \"{text}\" must name a freezer, rack, box and position: "
                            "FREEZER/RACK/BOX/POSITION, e.g. F1/R2/BOX-07/A1.").format(text=text), field="location")
@@ -40,7 +46,7 @@ def position_number(text: str, rows: int, columns: int, box: str) -> int:
         column = int(lettered.group(2))
         inside = row <= rows and 1 <= column <= columns
         number = (row - 1) * columns + column
-    elif text.strip().isdigit():
+    elif _NUMBERED.match(text.strip()):
         number = int(text.strip())
         inside = 1 <= number <= rows * columns
     else:

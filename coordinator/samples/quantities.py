@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,10 +16,13 @@ UNITS: dict[str, tuple[str, float]] = {
     "g": ("mass", 1.0), "mg": ("mass", 0.001),
 }
 _SPELLINGS = {"ml": "mL", "µl": "µL", "ul": "µL", "μl": "µL", "l": "L", "g": "g", "mg": "mg"}
-_AMOUNT = re.compile(r"^\s*([-+]?\d+(?:[.,]\d+)?)\s*([^\d\s].*)?$")
-_COUNT = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(?:(?:[eE]\s*\+?(\d+))|(?:[x×*]\s*10\s*\^?\s*(\d+)))?\s*$")
-_WHEN = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})[ T](\d{1,2}):(\d{2})\s*$")
+_AMOUNT = re.compile(r"^\s*([-+]?\d+(?:[.,]\d+)?)\s*([^\d\s].*)?$", re.ASCII)
+_COUNT = re.compile(r"^\s*(\d{1,20}(?:[.,]\d{1,20})?)\s*"  # 3.2, then e8 or x 10^8 (two digits at most)
+                    r"(?:(?:[eE]\s*\+?(\d{1,2}))|(?:[x×*]\s*10\s*\^?\s*(\d{1,2})))?\s*$", re.ASCII)
+_WHEN = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})[ T](\d{1,2}):(\d{2})\s*$", re.ASCII)
 EPSILON = 1e-9
+SMALLEST, LARGEST = 0.001, 10_000.0  # in a dimension's base unit (mL, g): 1 µL or 1 mg up to 10 L or 10 kg
+MOST_CELLS = 1e15  # more than a whole leukapheresis holds
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,13 @@ def parse_quantity(text: str, field: str, label: str) -> Quantity:
     if unit is None:
         raise InputError(_("{label}: unknown unit \"{unit}\"; use one of {known}.").format(
             label=label, unit=found.group(2).strip(), known=", ".join(UNITS)), field=field)
-    return Quantity(value, unit)
+    amount = Quantity(value, unit)
+    base = value * UNITS[unit][1]
+    if not (math.isfinite(base) and SMALLEST <= base <= LARGEST):
+        smallest, largest = ("1 µL", "10 L") if UNITS[unit][0] == "volume" else ("1 mg", "10 kg")
+        raise InputError(_("{label} {amount} is not plausible: a sample holds from {smallest} to {largest}.").format(
+            label=label, amount=text.strip(), smallest=smallest, largest=largest), field=field)
+    return amount
 
 
 def parse_cell_count(text: str, field: str, label: str) -> float:
@@ -69,9 +79,12 @@ def parse_cell_count(text: str, field: str, label: str) -> float:
         raise InputError(_("{label} \"{text}\" is not a number of cells: write e.g. 3.2e8 or 3.2 x 10^8.").format(
             label=label, text=text), field=field)
     exponent = int(found.group(2) or found.group(3) or 0)
-    value = float(found.group(1).replace(",", ".")) * 10 ** exponent
+    value = float(found.group(1).replace(",", ".")) * 10.0 ** exponent
     if value <= 0:
         raise InputError(_("{label} must be more than zero.").format(label=label), field=field)
+    if value > MOST_CELLS:
+        raise InputError(_("{label} {text} is more than any product holds ({most}); check the exponent.").format(
+            label=label, text=text.strip(), most=cells_text(MOST_CELLS)), field=field)
     return value
 
 

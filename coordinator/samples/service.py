@@ -11,7 +11,7 @@ from typing import NamedTuple
 from sqlalchemy import Connection, func, select
 
 from coordinator.audit.writer import UnitOfWork
-from coordinator.consent.service import Action, require_scope
+from coordinator.consent.service import Action, require_not_stopped, require_scope
 from coordinator.context import Context
 from coordinator.errors import InputError, NotFound, RuleViolation
 from coordinator.i18n import _
@@ -144,10 +144,20 @@ def event_moment(ctx: Context, text: str | datetime | None, label: str) -> datet
     return moment
 
 
-def _not_before(moment: datetime, held: Held) -> None:
+def check_in_order(connection: Connection, moment: datetime, held: Held) -> None:
+    """Custody is told in order: a step cannot come before the sample's collection nor its latest step."""
     if moment_text(moment) < held.collected_at:
         raise InputError(_("{moment} is before sample {code} was collected ({collected}).").format(
             moment=moment_text(moment), code=held.code, collected=held.collected_at), field="at")
+    latest = connection.execute(select(func.max(EVENT.c.at)).where(EVENT.c.sample_id == held.id)).scalar()
+    if latest is not None and moment_text(moment) < latest:
+        raise InputError(_("{moment} is before the last step recorded for sample {code} ({latest}).").format(
+            moment=moment_text(moment), code=held.code, latest=latest), field="at")
+
+
+def _usable(connection: Connection, moment: datetime, held: Held) -> None:
+    """A withdrawal that asks to destroy samples leaves nothing to do with them but store them and destroy them."""
+    require_not_stopped(connection, held.participant, moment.date(), Action.sample_use)
 
 
 def collect(ctx: Context, participant: str, given: Collection) -> str:
@@ -217,7 +227,7 @@ def apply_event(work: UnitOfWork, held: Held, event: Event, moment: datetime, re
     values = {"status": status.value, **changes}
     if event in LEAVES_POSITION:
         values.update(box_id=None, position=None)
-    work.update(Sample, held.id, values, reason=reason or event.label, **_tags(held))
+    work.update(Sample, held.id, values, reason=reason or event.label, audited_as=held.code, **_tags(held))
     return status
 
 
@@ -235,7 +245,8 @@ def derive(ctx: Context, code: str, given: Derivation, *, split: bool = False) -
     volume = parse_quantity(given.volume, "volume", _("The volume"))
     with UnitOfWork(ctx, Permission.RECORD) as work:
         parent = permitted_sample(ctx, work.connection, code, Permission.RECORD)
-        _not_before(moment, parent)
+        check_in_order(work.connection, moment, parent)
+        _usable(work.connection, moment, parent)
         definition = _definition(work.connection, parent.study_id)
         parent_type = sample_type(definition, parent.type_id)
         if split:
@@ -323,7 +334,7 @@ def receive(ctx: Context, code: str, at: str | datetime | None = None) -> Status
     moment = event_moment(ctx, at, _("The time"))
     with UnitOfWork(ctx, Permission.RECORD) as work:
         held = permitted_sample(ctx, work.connection, code, Permission.RECORD)
-        _not_before(moment, held)
+        check_in_order(work.connection, moment, held)
         event = Event.received_back if held.status == Status.shipped.value else Event.received
         status = apply_event(work, held, event, moment)
         append_event(work, held.id, held.code, event, moment, _tags(held))
@@ -336,7 +347,7 @@ def store(ctx: Context, code: str, location: str, at: str | datetime | None = No
     moment = event_moment(ctx, at, _("The time"))
     with UnitOfWork(ctx, Permission.RECORD) as work:
         held = permitted_sample(ctx, work.connection, code, Permission.RECORD)
-        _not_before(moment, held)
+        check_in_order(work.connection, moment, held)
         box = work.read(select(UNIT.c.id, UNIT.c.rows, UNIT.c.columns, UNIT.c.path)
                         .where(UNIT.c.path == place.box_path, UNIT.c.kind == "box")).first()
         if box is None:
@@ -384,7 +395,9 @@ def _leave(ctx: Context, code: str, event: Event, at: str | datetime | None, **d
     moment = event_moment(ctx, at, _("The time"))
     with UnitOfWork(ctx, Permission.RECORD) as work:
         held = permitted_sample(ctx, work.connection, code, Permission.RECORD)
-        _not_before(moment, held)
+        check_in_order(work.connection, moment, held)
+        if event is Event.used:
+            _usable(work.connection, moment, held)
         where = location_of(work.connection, held)
         apply_event(work, held, event, moment, reason=details.get("reason") or event.label)
         append_event(work, held.id, held.code, event, moment, _tags(held), location=where, **details)
@@ -420,7 +433,8 @@ def ship(ctx: Context, codes: list[str], destination: str, at: str | datetime | 
                                           "shipped_at": moment_text(moment), "shipped_by": ctx.actor,
                                           "note": clean_text(note)}, record_id=number, study=first.study)
         for sample in held:
-            _not_before(moment, sample)
+            check_in_order(work.connection, moment, sample)
+            _usable(work.connection, moment, sample)
             where = location_of(work.connection, sample)
             apply_event(work, sample, Event.shipped, moment, reason=_("shipped to {to} ({number})").format(
                 to=where_to, number=number))

@@ -12,7 +12,7 @@ from coordinator.context import Context
 from coordinator.errors import InputError, NotFound
 from coordinator.i18n import N_, _
 from coordinator.samples.custody import Status
-from coordinator.samples.positions import check_box_size
+from coordinator.samples.positions import check_box_size, storage_parts
 from coordinator.security.permissions import Permission
 from coordinator.storage_errors import environment_errors
 from coordinator.values import clean_text
@@ -78,7 +78,7 @@ def add_unit(ctx: Context, kind: str | UnitKind, path: str, rows: int | None = N
              note: str | None = None) -> str:
     """Add a freezer (F1), a rack in it (F1/R2) or a box in a rack (F1/R2/BOX-07, with rows × columns)."""
     unit_kind = _kind(kind)
-    parts = [part.strip() for part in (path or "").split("/")]
+    parts = storage_parts(path)
     if len(parts) != _DEPTH[unit_kind] or not all(parts):
         raise InputError(_("A {kind} is named by its path, e.g. {example}.").format(
             kind=unit_kind.label, example=_EXAMPLE[unit_kind]), field="path")
@@ -135,7 +135,7 @@ def box_map(ctx: Context, path: str) -> BoxMap:
     readable = ctx.user.studies_with(Permission.READ)
     with environment_errors(), ctx.engine.connect() as connection:
         box = connection.execute(select(UNIT.c.id, UNIT.c.path, UNIT.c.rows, UNIT.c.columns)
-                                 .where(UNIT.c.path == path.strip(), UNIT.c.kind == "box")).first()
+                                 .where(UNIT.c.path == "/".join(storage_parts(path)), UNIT.c.kind == "box")).first()
         if box is None:
             raise NotFound(_("There is no box {box}.").format(box=path), field="location")
         occupants = {}

@@ -18,7 +18,14 @@ from coordinator.participants.queries import permitted_participant_id
 from coordinator.samples.custody import Event, Status
 from coordinator.samples.quantities import moment_text
 from coordinator.samples.queries import EVENT, SHIPMENT, EventRow, SampleRow, samples_of
-from coordinator.samples.service import append_event, apply_event, event_moment, find_held, location_of
+from coordinator.samples.service import (
+    append_event,
+    apply_event,
+    check_in_order,
+    event_moment,
+    find_held,
+    location_of,
+)
 from coordinator.security.permissions import Permission
 from coordinator.storage_errors import environment_errors
 from db.tables import Sample
@@ -102,6 +109,7 @@ def confirm_destruction(ctx: Context, participant: str, at: str | datetime | Non
             if held.status != row.status.value:
                 raise RuleViolation(_("Sample {code} changed meanwhile; open the list again.").format(code=row.code),
                                     field="participant")
+            check_in_order(work.connection, moment, held)
             where = location_of(work.connection, held)
             apply_event(work, held, Event.destroyed, moment, reason=listed.reason)
             append_event(work, held.id, held.code, Event.destroyed, moment, {"study": held.study,

@@ -193,9 +193,9 @@ def shipped(workspace, child) -> str:
     ctx = workspace.ctx
     box(ctx)
     first, second, third = (marrow(ctx, child) for _n in range(3))
-    service.aliquot(ctx, first, 3, "1 mL")
-    service.store(ctx, first, "F1/R1/B1/A1")
-    service.store(ctx, second, "F1/R1/B1/C7")
+    service.aliquot(ctx, first, 3, "1 mL", at="2026-11-19 09:00")
+    service.store(ctx, first, "F1/R1/B1/A1", at="2026-11-19 09:10")
+    service.store(ctx, second, "F1/R1/B1/C7", at="2026-11-19 09:10")
     return service.ship(ctx, [first, second, third], "Central lab, Hôpital Saint-Louis, Paris",
                          at="2026-11-20 14:05", note="Dry ice, box 1 of 1")
 

@@ -149,8 +149,8 @@ def gate(workspace, code: str, action: Action) -> None:
 
 
 @pytest.mark.parametrize(("scope", "allowed"), [
-    ("follow_up", {Action.data_use}),
-    ("data_use", {Action.follow_up}),
+    ("follow_up", {Action.data_use, Action.sample_use}),
+    ("data_use", {Action.follow_up, Action.sample_use}),
     ("samples", {Action.follow_up, Action.data_use}),
 ])
 def test_a_withdrawal_gates_what_its_scope_stops(workspace, child, scope, allowed):

@@ -110,7 +110,7 @@ def test_storage_one_sample_per_position_and_moves(workspace, child):
         with pytest.raises(InputError, match=message):
             service.store(workspace.ctx, second, location)
     assert counts(workspace) == before
-    service.store(workspace.ctx, first, "F1/R1/B1/I9")
+    service.store(workspace.ctx, first, " f1 / r1 / b1 / i9 ")
     mapped = box_map(workspace.ctx, "F1/R1/B1")
     assert list(mapped.occupants) == [81] and mapped.occupants[81].code == first
     assert queries.find(workspace.ctx, first).row.location == "F1/R1/B1/I9"
@@ -193,3 +193,82 @@ def test_a_type_needing_a_scope_the_signed_document_does_not_cover_is_refused(wo
         service.collect(reopened.ctx, child, Collection("BIO", "2026-10-05 09:30", "2 mL"))
     assert marrow(reopened.ctx, child).startswith("MILA-")
     reopened.ctx.engine.dispose()
+
+
+def test_custody_is_told_in_order(workspace, child):
+    box(workspace.ctx)
+    code = marrow(workspace.ctx, child)
+    service.store(workspace.ctx, code, "F1/R1/B1/A1", at="2026-10-10 10:00")
+    before = counts(workspace)
+    for step in (lambda: service.retrieve(workspace.ctx, code, at="2026-10-06 10:00"),
+                 lambda: service.ship(workspace.ctx, [code], "Lab", at="2026-10-09 23:59"),
+                 lambda: service.aliquot(workspace.ctx, code, 2, "1 mL", at="2026-10-05 09:29")):
+        with pytest.raises(InputError, match="before"):
+            step()
+    assert counts(workspace) == before
+
+
+def test_after_a_withdrawal_that_asks_to_destroy_samples_they_can_only_be_stored_and_destroyed(workspace, child):
+    box(workspace.ctx)
+    kept, other = marrow(workspace.ctx, child), marrow(workspace.ctx, child)
+    consent.withdraw(workspace.ctx, child, "2026-11-01", "holder1", ["samples"])
+    before = counts(workspace)
+    for step in (lambda: service.aliquot(workspace.ctx, kept, 2, "1 mL"),
+                 lambda: service.derive(workspace.ctx, kept, Derivation("MSC", "5 mL", taken="1 mL")),
+                 lambda: service.ship(workspace.ctx, [kept], "Lab"),
+                 lambda: service.use(workspace.ctx, kept, "assay")):
+        with pytest.raises(RuleViolation, match="Use of samples of MILA-01-0001 is refused: Withdrawn on 2026-11-01"):
+            step()
+    assert counts(workspace) == before
+    service.store(workspace.ctx, kept, "F1/R1/B1/A1")
+    listed = destruction_list(workspace.ctx, child)
+    with pytest.raises(RuleViolation, match="changed since the list was shown"):
+        confirm_destruction(workspace.ctx, child, expected=[kept])
+    with pytest.raises(InputError, match="cannot come before the withdrawal"):
+        confirm_destruction(workspace.ctx, child, at="2026-10-31 10:00")
+    assert queries.find(workspace.ctx, kept).row.status is Status.stored  # nothing destroyed
+    confirm_destruction(workspace.ctx, child, expected=[row.code for row in listed.to_destroy])
+    assert {queries.find(workspace.ctx, code).row.status for code in (kept, other)} == {Status.destroyed}
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("1" + "0" * 400 + " mL", "not plausible"), ("0.0000001 mL", "not plausible"), ("20 L", "not plausible"),
+    ("nan mL", "not an amount"), ("inf mL", "not an amount")])
+def test_implausible_volumes_are_refused(workspace, child, text, message):
+    with pytest.raises(InputError, match=message):
+        marrow(workspace.ctx, child, volume=text)
+
+
+@pytest.mark.parametrize("cells", ["1e309", "9.9e308", "1e9999999", "2e16"])
+def test_impossible_cell_counts_are_refused_at_once(workspace, cells):
+    participant = consented(workspace.ctx, "ELIT-AML01", birth="1970-05-05")
+    leuka = service.collect(workspace.ctx, participant, Collection("LEUKA", "2026-10-06 08:00", "200 mL"))
+    with pytest.raises(InputError, match="cells"):
+        service.derive(workspace.ctx, leuka, Derivation("DLI", "20 mL", total_cells=cells, marker_cells="7e7",
+                                                        weight="70 kg"))
+
+
+@pytest.mark.parametrize("position", ["²", "٣", "A²"])
+def test_positions_are_written_in_plain_digits(workspace, child, position):
+    box(workspace.ctx)
+    with pytest.raises(InputError, match="neither a row letter"):
+        service.store(workspace.ctx, marrow(workspace.ctx, child), f"F1/R1/B1/{position}")
+
+
+def test_a_sample_is_audited_under_its_id_from_collection_to_destruction(workspace, child):
+    box(workspace.ctx)
+    code = marrow(workspace.ctx, child)
+    service.store(workspace.ctx, code, "F1/R1/B1/A1")
+    service.destroy(workspace.ctx, code, "Clotted")
+    with workspace.ctx.engine.connect() as connection:
+        records = connection.execute(select(AuditEntry.action, AuditEntry.record_id).where(
+            AuditEntry.table_name == "sample").distinct()).all()
+    assert {record for _action, record in records} == {code}
+    assert {action for action, _record in records} == {"insert", "update"}
+
+
+def test_a_withdrawal_cannot_be_dated_before_samples_collected_under_the_consent(workspace, child):
+    code = marrow(workspace.ctx, child, at="2026-10-20 09:00")
+    with pytest.raises(RuleViolation, match=f"Samples {code} were collected after 2026-10-10"):
+        consent.withdraw(workspace.ctx, child, "2026-10-10", "holder1", ["samples"])
+    consent.withdraw(workspace.ctx, child, "2026-10-20", "holder1", ["samples"])
