@@ -24,9 +24,8 @@ from PySide6.QtWidgets import (
 
 from coordinator.context import Context
 from coordinator.errors import CoordinatorError
-from coordinator.samples import queries
 from coordinator.samples.custody import Event
-from coordinator.samples.queries import SampleRow
+from coordinator.samples.queries import EventRow, SampleRow
 from coordinator.samples.withdrawal import DestructionList, confirm_destruction, destruction_list
 from coordinator.security.permissions import Permission
 from ui.formats import show_date
@@ -176,18 +175,16 @@ class DestructionDialog(QDialog):
 
     def _gone(self, row: SampleRow) -> tuple[str, str]:
         """Where it was when it was destroyed (or used), and when."""
-        last = self._last_event(row.code, Event.destroyed) or self._last_event(row.code, Event.used)
+        last = self._last_event(row.code, Event.destroyed, Event.used)
         if last is None:
             return "", self.tr("nothing")
         return (self.tr("was at {where}").format(where=last.location) if last.location else "",
                 self.tr("nothing: {status} on {date}").format(status=row.status.label, date=show_moment(last.at)))
 
-    def _last_event(self, code: str, event: Event) -> queries.EventRow | None:
-        try:
-            events = queries.find(self._ctx, code).events
-        except CoordinatorError:
-            return None
-        return next((found for found in reversed(events) if found.event is event), None)
+    def _last_event(self, code: str, *events: Event) -> EventRow | None:
+        """The sample's latest custody event, read with the list, when it is of one of these kinds."""
+        last = self.listed.last_event(code) if self.listed is not None else None
+        return last if last is not None and last.event in events else None
 
     def rows(self) -> list[list[str]]:
         """The list as shown, one list of texts per line (group titles included): for tests and screen readers."""
@@ -243,8 +240,9 @@ class DestructionDialog(QDialog):
 
     def confirm(self) -> None:
         """Mark them destroyed (one transaction); a refusal (changed meanwhile, a role) is said under the list."""
+        shown = [row.code for row in self.listed.to_destroy] if self.listed is not None else []
         try:
-            done = confirm_destruction(self._ctx, self._code)
+            done = confirm_destruction(self._ctx, self._code, expected=shown)  # refused if the list changed since
         except CoordinatorError as error:
             self.reload()  # what changed meanwhile shows, and the refusal under it
             say(self.problem, error.message)

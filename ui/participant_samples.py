@@ -200,7 +200,7 @@ class ParticipantSamples(QWidget):
         chosen = self.selected()
         if not chosen:
             return None
-        dialog = ShipDialog(self._ctx, [row.code for row in chosen], self)
+        dialog = ShipDialog(self._ctx, [row.code for row in chosen], self, rows=chosen)
         dialog.shipped.connect(lambda _number: self._after_change(chosen[0].code))
         return self._open(dialog)
 

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QComboBox,
     QCompleter,
     QDialog,
@@ -382,14 +383,18 @@ class DestroyDialog(NoteStep):
         box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Destroy a sample"), self.tr(
             "Destroy {code}?\n\nReason: {reason}").format(code=self._code, reason=self.text.text().strip()),
             QMessageBox.StandardButton.NoButton, self)
-        yes = box.addButton(self.tr("Destroy {code}").format(code=self._code), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("Destroy {code}").format(code=self._code), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.finished.connect(lambda _result: super(DestroyDialog, self).accept() if box.clickedButton() == yes
-                             else None)
+        box.buttonClicked.connect(self._answered)  # a method, not a lambda holding the box it is deleted with
         self.question = box
         box.open()
+
+    def _answered(self, button: QAbstractButton) -> None:
+        box, self.question = self.question, None
+        if box is not None and box.buttonRole(button) == QMessageBox.ButtonRole.AcceptRole:
+            super().accept()
 
 
 class StoreDialog(StepDialog):

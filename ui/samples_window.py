@@ -3,7 +3,7 @@ time, with the scan field on top; the selection opens, stores, ships or labels i
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLocale, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, QLocale, QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -27,13 +27,14 @@ from coordinator.samples.queries import SampleQuery, SampleRow
 from coordinator.security.permissions import Permission
 from coordinator.studies import catalogue
 from coordinator.studies.schema import StudyDefinition
-from ui.forms import buddy_label, heading_label, message_label, say
+from ui.forms import WARNING_STYLE, buddy_label, heading_label, message_label, say
 from ui.sample_table_model import COLUMNS, UNSORTED, SampleTableModel
 from ui.scan_field import ScanField, open_sample
 from ui.signed_in_user import permit
 from ui.tables import set_up_read_only_table
 
 TYPING_PAUSE_MS = 300  # the participant and id filters apply after a pause in typing
+MOST_AT_ONCE = 500  # samples shipped or labelled at once: a larger selection is counted, its rows never read
 COLUMN_WIDTHS = {  # what a column usually holds: widths are set once, never measured over the rows
     "code": "ELIT-AML01-000000-00", "participant": "ELIT-AML01-01-0000", "type": "BM_MRD",
     "timepoint": "PREHSCT", "collected": "0000-00-00 00:00", "volume": "000.5 mL", "remaining": "000.5 mL",
@@ -123,7 +124,7 @@ class SamplesWindow(QDialog):
         self.labels_button = QPushButton(self.tr("Print &labels…"))
         self.labels_button.setToolTip(self.tr("A sheet or roll of labels for the selected samples"))
         self.labels_button.clicked.connect(self.print_labels)
-        self.outcome = message_label()
+        self.outcome = message_label(WARNING_STYLE)  # why Ship and Print labels are greyed for a large selection
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         for button in (self.open_button, self.store_button, self.ship_button, self.labels_button):
@@ -153,6 +154,9 @@ class SamplesWindow(QDialog):
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setHighlightSections(False)
+        # A header that highlights nothing need not watch the selection: Qt's asks, at each paint after a change,
+        # whether each column is selected in every row (Ctrl+A over 100,000 samples: a second and a half).
+        header.setSelectionModel(QItemSelectionModel(self.model, header))
         metrics = table.fontMetrics()
         for column, name in enumerate(COLUMNS):
             title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
@@ -231,10 +235,29 @@ class SamplesWindow(QDialog):
 
     # --- the selection -------------------------------------------------------------------------------------------
 
+    def _selected_spans(self) -> list[tuple[int, int]]:
+        """The selected rows as (first, last) spans, top to bottom and apart: from the selection's ranges, never
+        row by row (Ctrl+A over 100,000 samples is one range)."""
+        selection = self.rows.selectionModel().selection()
+        spans: list[tuple[int, int]] = []
+        for first, last in sorted((part.top(), part.bottom()) for part in selection):
+            if spans and first <= spans[-1][1] + 1:
+                spans[-1] = (spans[-1][0], max(last, spans[-1][1]))
+            else:
+                spans.append((first, last))
+        return spans
+
+    def selected_count(self) -> int:
+        return sum(last - first + 1 for first, last in self._selected_spans())
+
     def selected(self) -> list[SampleRow]:
-        """The selected samples, top to bottom."""
-        rows = sorted(index.row() for index in self.rows.selectionModel().selectedRows())
-        return [found for found in (self.model.item_at(row) for row in rows) if found is not None]
+        """The selected samples, top to bottom; none when more than MOST_AT_ONCE are selected, whose rows would be
+        read page after page (the actions on them are refused, see `_apply_roles`)."""
+        spans = self._selected_spans()
+        if sum(last - first + 1 for first, last in spans) > MOST_AT_ONCE:
+            return []
+        rows = (self.model.item_at(row) for first, last in spans for row in range(first, last + 1))
+        return [found for found in rows if found is not None]
 
     def current(self) -> SampleRow | None:
         """The sample an action on one sample is about: the current row when selected, else the first selected."""
@@ -245,26 +268,32 @@ class SamplesWindow(QDialog):
         return chosen[0] if chosen else None
 
     def _apply_roles(self) -> None:
-        """What the selection allows: one sample opens or is stored; samples of one study ship; any get labels.
+        """What the selection allows: one sample opens or is stored; samples of one study ship; any get labels,
+        up to MOST_AT_ONCE (a larger selection is only counted: its rows are not read to decide).
         Writes are greyed when the user's roles do not allow them on the samples' study."""
+        count = self.selected_count()
+        too_many = (self.tr("Select at most {count} samples to ship or label at once.").format(count=MOST_AT_ONCE)
+                    if count > MOST_AT_ONCE else "")
         chosen = self.selected()
         studies = {row.study for row in chosen}
         study = next(iter(studies)) if len(studies) == 1 else self.study.currentData()
-        self.open_button.setEnabled(len(chosen) == 1)
-        one = chosen[0] if len(chosen) == 1 else None
+        say(self.outcome, self.tr("{count} samples selected. {why}").format(
+            count=QLocale().toString(count), why=too_many) if too_many else "")
+        self.open_button.setEnabled(count == 1)
+        one = chosen[0] if count == 1 and chosen else None
         permit(self.store_button, self._ctx, Permission.RECORD, study,
                possible=one is not None and one.status.is_here,
                why_not=self.tr("Select one sample at the site (not shipped, used or destroyed).") if one is None
                or not one.status.is_here else "")
-        ship_why = (self.tr("Select the samples to ship.") if not chosen
+        ship_why = (self.tr("Select the samples to ship.") if not count else too_many if too_many
                     else self.tr("A shipment holds the samples of one study: select samples of one study.")
                     if len(studies) > 1
                     else self.tr("Only samples at the site can be shipped (not shipped, used or destroyed ones).")
                     if not all(row.status.is_here for row in chosen) else "")
         permit(self.ship_button, self._ctx, Permission.RECORD, study, possible=not ship_why, why_not=ship_why)
-        label_why = self.tr("Select the samples to label.") if not chosen else ""
-        permit(self.labels_button, self._ctx, Permission.RECORD, study if len(studies) <= 1 else None,
-               possible=not label_why and all(self._ctx.may(Permission.RECORD, code) for code in studies),
+        label_why = self.tr("Select the samples to label.") if not count else too_many
+        permit(self.labels_button, self._ctx, Permission.READ, study if len(studies) <= 1 else None,
+               possible=not label_why and all(self._ctx.may(Permission.READ, code) for code in studies),
                why_not=label_why)
 
     def _open_index(self, index: QModelIndex) -> None:
@@ -303,7 +332,7 @@ class SamplesWindow(QDialog):
             return None
         from ui.ship_dialog import ShipDialog
 
-        dialog = ShipDialog(self._ctx, [row.code for row in chosen], self)
+        dialog = ShipDialog(self._ctx, [row.code for row in chosen], self, rows=chosen)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.shipped.connect(lambda _number: self.refresh())
         dialog.open()

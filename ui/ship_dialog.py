@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QTableVie
 from coordinator.context import Context
 from coordinator.errors import InputError
 from coordinator.samples import queries, service
+from coordinator.samples.queries import SampleRow
 from coordinator.samples.service import local_now
 from ui.forms import FieldMessages, accept_buttons, buddy_label, lay_out_form, message_label
 from ui.sample_forms import DonePanel, MomentInput, SampleRowsModel, ask_pdf_path, beside, finish_form, write_pdf
@@ -25,7 +26,9 @@ class ShipDialog(QDialog):
 
     shipped = Signal(str)
 
-    def __init__(self, ctx: Context, codes: list[str], parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Context, codes: list[str], parent: QWidget | None = None, *,
+                 rows: list[SampleRow] | None = None) -> None:
+        """`rows`: the samples as the list they were chosen in shows them, so as not to read them one by one."""
         super().__init__(parent)
         self._ctx = ctx
         self._codes = list(codes)
@@ -40,7 +43,7 @@ class ShipDialog(QDialog):
         self.note = QLineEdit()
         self.note.setPlaceholderText(self.tr("optional, e.g. dry ice, courier tracking number"))
         self.model = SampleRowsModel(SHIP_COLUMNS, self)
-        self.model.set_rows([queries.find(ctx, code).row for code in codes])
+        self.model.set_rows(list(rows) if rows is not None else [queries.find(ctx, code).row for code in codes])
         self.samples = QTableView()
         self.samples.setModel(self.model)
         set_up_read_only_table(self.samples)

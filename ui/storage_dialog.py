@@ -347,13 +347,13 @@ class StorageDialog(QDialog):
         say(self.outcome, self.tr("Added {path}.").format(path=path))
         self.changed.emit()
 
-    def store_sample(self, position: int | None = None) -> StoreDialog | None:
+    def store_sample(self, position: int | None = None) -> StoreHereDialog | None:
         """Store a tube in the chosen free position: the dialog asks which (scan it)."""
         box = self.map.box
         chosen = position or self.map.current
         if box is None or chosen is None:
             return None
-        dialog = StoreDialog(self._ctx, box.path, self.map.cell(chosen).label, self)
+        dialog = StoreHereDialog(self._ctx, box.path, self.map.cell(chosen).label, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.stored.connect(self._after_store)
         dialog.open()
@@ -485,11 +485,11 @@ class AddUnitDialog(QDialog):
         super().accept()
 
 
-class StoreDialog(QDialog):
+class StoreHereDialog(QDialog):
     """Store a tube in a position of a box: opened from a free position of the map, it asks which sample (scan the
     tube: Enter stores it). The position can still be corrected; a position outside the box or taken meanwhile is
-    refused beside it, nothing stored. (A sample's own window stores or moves it the other way round: the sample
-    known, the place asked.)
+    refused beside it, nothing stored. (A sample's own window stores or moves it the other way round, in
+    `ui.sample_dialog.StoreDialog`: the sample known, the place asked.)
 
     Signals:
         stored(str): where the sample now is, FREEZER/RACK/BOX/POSITION.

@@ -23,7 +23,7 @@ from coordinator.documents.label_layouts import DEFAULT_LAYOUT, LAYOUTS
 from coordinator.errors import InputError, RuleViolation
 from coordinator.i18n import _
 from coordinator.samples import queries, service, storage, withdrawal
-from coordinator.samples.custody import Status
+from coordinator.samples.custody import Event, Status
 from coordinator.samples.lineage import normalized_code
 from coordinator.samples.positions import position_label
 from coordinator.samples.quantities import cells_text
@@ -438,8 +438,11 @@ def destruction(options: argparse.Namespace) -> None:
     ctx = _ctx(options)
     listed = withdrawal.destruction_list(ctx, options.participant)
     pdf = _write_certificate(ctx, listed.participant, options.out) if options.out else None
-    confirmed = withdrawal.confirm_destruction(ctx, listed.participant, options.at) if options.confirm else None
-    shipped = {row.code: _last_shipment(ctx, row.code) for row in listed.elsewhere}
+    confirmed = None
+    if options.confirm:  # the samples printed below: refused if the list changed since it was read
+        confirmed = withdrawal.confirm_destruction(ctx, listed.participant, options.at,
+                                                   expected=[row.code for row in listed.to_destroy])
+    shipped = {row.code: _last_shipment(listed, row.code) for row in listed.elsewhere}
     if options.json:
         _log_json(ctx, _("destruction list JSON"), listed.study or None, listed.participant)
         print_json({"participant": listed.participant, "study": listed.study, "withdrawn_on": listed.withdrawn_on,
@@ -470,9 +473,12 @@ def _section(title: str, headers: Sequence[str], rows: list[Sequence[str]]) -> N
         print("  " + _("none"))
 
 
-def _last_shipment(ctx: Context, code: str) -> tuple[str, str]:
-    shipped = [e for e in queries.find(ctx, code).events if e.destination]
-    return (shipped[-1].destination or "", shipped[-1].manifest or "") if shipped else ("", "")
+def _last_shipment(listed: withdrawal.DestructionList, code: str) -> tuple[str, str]:
+    """Where a shipped sample went and under which manifest, from its latest event (read with the list)."""
+    last = listed.last_event(code)
+    if last is None or last.event is not Event.shipped:
+        return "", ""
+    return last.destination or "", last.manifest or ""
 
 
 def _write_certificate(ctx: Context, participant: str, out: str) -> Path:

@@ -21,9 +21,8 @@ from coordinator.context import Context
 from coordinator.documents import forms, pdf
 from coordinator.i18n import N_, _
 from coordinator.participants.queries import get_participant
-from coordinator.samples import queries
 from coordinator.samples.custody import Event
-from coordinator.samples.queries import SampleRow
+from coordinator.samples.queries import EventRow, SampleRow
 from coordinator.samples.withdrawal import destruction_list
 from coordinator.studies import catalogue
 
@@ -62,8 +61,10 @@ def certificate(ctx: Context, participant: str) -> Certificate:
     study = listed.study or get_participant(ctx, listed.participant).row.study
     title = catalogue.current(ctx, study).definition.title
 
-    def last(row: SampleRow, *events: Event) -> queries.EventRow | None:
-        return next((e for e in reversed(queries.find(ctx, row.code).events) if e.event in events), None)
+    def last(row: SampleRow, *events: Event) -> EventRow | None:
+        """The sample's latest custody event (read with the list), when it is of one of these kinds."""
+        found = listed.last_event(row.code)
+        return found if found is not None and found.event in events else None
 
     def line(row: SampleRow, **more: str) -> Line:
         return Line(row.code, row.type_id, row.collected_at[:10], row.remaining_text, **more)

@@ -96,7 +96,7 @@ def confirm_destruction(ctx: Context, participant: str, at: str | datetime | Non
         raise RuleViolation(_("No sample of {code} is left to destroy at the site.").format(code=listed.participant),
                             field="participant")
     if expected is not None and sorted(expected) != sorted(row.code for row in listed.to_destroy):
-        raise RuleViolation(_("The samples to destroy changed since the list was shown; open it again (and print "
+        raise RuleViolation(_("The samples to destroy changed since the list was shown; check the new list (and print "
                               "the certificate again)."), field="participant")
     moment = event_moment(ctx, at, _("The time of destruction"))
     if moment.date() < listed.withdrawn_on:

@@ -271,6 +271,26 @@ def test_a_withdrawal_lists_what_to_destroy_then_confirms_it(run, child, ctx):
     assert "left to destroy" in refused(run, "sample", "destruction", child, "--confirm")
 
 
+def test_confirming_refuses_when_the_list_changed_between_reading_and_confirming(run, child, ctx, monkeypatch,
+                                                                                tmp_path):
+    """--confirm marks what this same call read and prints, nothing else: a tube destroyed by someone else while
+    the certificate was written makes it refuse, nothing marked."""
+    from coordinator.cli import sample_commands
+
+    kept, cracked = marrow(ctx, child), marrow(ctx, child)
+    ok(run, "consent", "withdraw", child, "--scope", "samples", "--date", "2026-11-01", "--by", "holder1")
+    write = sample_commands._write_certificate
+
+    def meanwhile(*arguments: str) -> Path:
+        service.destroy(ctx, cracked, "tube cracked")
+        return write(*arguments)
+
+    monkeypatch.setattr(sample_commands, "_write_certificate", meanwhile)
+    error = refused(run, "sample", "destruction", child, "--out", str(tmp_path / "certificate.pdf"), "--confirm")
+    assert "The samples to destroy changed since the list was shown" in error
+    assert json.loads(ok(run, "sample", "show", kept, "--json"))["status"] != "destroyed"
+
+
 def pdf_text(pdf: Path) -> str:
     return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
 

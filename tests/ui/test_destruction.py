@@ -151,3 +151,25 @@ def test_a_refusal_is_said_in_words_and_a_monitor_cannot_confirm(qtbot, workspac
     assert not watched.confirm_button.isEnabled()
     assert watched.confirm_button.toolTip() == MONITOR_REFUSAL
     act_as(ctx, TESTER)
+
+
+def test_confirming_a_list_that_changed_since_it_was_shown_is_refused_and_the_list_read_again(qtbot, workspace,
+                                                                                              tubes):
+    ctx = workspace.ctx
+    consent.withdraw(ctx, tubes["participant"], "2026-11-20", "holder1", ["samples"])
+    dialog = DestructionDialog(ctx, tubes["participant"])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    service.destroy(ctx, tubes["first"], "tube cracked at the bench")  # meanwhile, from the sample's own window
+    assert confirm(qtbot, dialog, "Mark destroyed") == f"Mark the 3 samples of {tubes['participant']} destroyed?"
+    assert dialog.problem.isVisible()
+    assert dialog.problem.text() == ("The samples to destroy changed since the list was shown; open it again (and "
+                                     "print the certificate again).")
+    for name in ("marrow", "second"):
+        assert queries.find(ctx, tubes[name]).row.status is not Status.destroyed  # nothing marked
+    assert dialog.summary.text().startswith("2 samples to destroy at the site")  # the list read again
+    assert [line[0] for line in dialog.rows()[1:3]] == [tubes["marrow"], tubes["second"]]
+
+    assert confirm(qtbot, dialog, "Mark destroyed") == f"Mark the 2 samples of {tubes['participant']} destroyed?"
+    assert not dialog.problem.isVisible()
+    assert dialog.outcome.text() == f"2 samples marked destroyed (certificate {tubes['participant']}-DC-20261120)."

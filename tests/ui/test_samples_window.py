@@ -3,8 +3,10 @@ in the view, and the actions on the selection, greyed by role."""
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QLocale, QPoint, Qt
 from PySide6.QtWidgets import QHeaderView
 
 from coordinator.samples import queries, service
@@ -16,9 +18,10 @@ from tests.ui.driving import choose, menu_action, type_into, visible, wait_for
 from ui.main_window import MainWindow
 from ui.sample_dialog import SampleDialog
 from ui.sample_table_model import COLUMNS
-from ui.samples_window import SamplesWindow
+from ui.samples_window import MOST_AT_ONCE, SamplesWindow
 
 MONITOR_REFUSAL = "Mona may not record study data in MILA: no role on this study allows it."
+TOO_MANY = f"Select at most {MOST_AT_ONCE} samples to ship or label at once."
 
 
 @pytest.fixture
@@ -202,9 +205,10 @@ def test_a_monitor_reads_samples_but_every_write_is_greyed(qtbot, workspace, sam
     choose(qtbot, view.study, "MILA")
     select_rows(qtbot, view, [samples["stored"]])
     assert view.open_button.isEnabled()
-    for button in (view.store_button, view.ship_button, view.labels_button):
+    for button in (view.store_button, view.ship_button):
         assert not button.isEnabled()
         assert button.toolTip() == MONITOR_REFUSAL
+    assert view.labels_button.isEnabled()  # printing labels only reads, as everywhere else
     view.close()
 
     from ui.storage_dialog import StorageDialog
@@ -217,3 +221,73 @@ def test_a_monitor_reads_samples_but_every_write_is_greyed(qtbot, workspace, sam
         assert not button.isEnabled()
     assert storage.add_freezer_button.toolTip() == "Mona may not record study data: no role allows it."
     act_as(ctx, TESTER)
+
+
+def many_samples(path, participant: str, count: int) -> None:
+    """`count` more stored MILA marrows of the participant, MILA-100001 on (raw inserts: a fixture, not audited)."""
+    with sqlite3.connect(path) as connection:
+        study, person = connection.execute(
+            "SELECT s.id, p.id FROM participant p JOIN study s ON s.id = p.study_id WHERE p.code = ?",
+            (participant,)).fetchone()
+        connection.executemany(
+            "INSERT INTO sample (code, study_id, participant_id, level, origin, type_id, timepoint, collected_at, "
+            "collected_by, volume, unit, status) VALUES (?, ?, ?, 0, 'collected', 'BMA', 'DIAG', ?, 'tester', 2.0, "
+            "'mL', 'stored')",
+            [(f"MILA-{100_000 + n:06d}", study, person, "2026-10-05 09:30") for n in range(1, count + 1)])
+
+
+def test_select_all_of_thousands_counts_the_selection_and_reads_no_row_of_it(qtbot, monkeypatch, window, workspace,
+                                                                              tester_db):
+    """Ctrl+A over a long list must not read the list page after page, nor make Qt ask about every row: the
+    actions on more than MOST_AT_ONCE samples are refused in words, decided from the count."""
+    count = 3_000
+    ctx = workspace.ctx
+    participant = consented(ctx)
+    marrow(ctx, participant)
+    many_samples(tester_db, participant, count)
+    read: list[int] = []
+    page = queries.page
+    monkeypatch.setattr(queries, "page", lambda ctx, query, offset, limit: read.append(offset) or page(
+        ctx, query, offset, limit))
+    view = open_view(qtbot, window)
+    choose(qtbot, view.study, "MILA")
+    total = count + 1
+    assert view.count.text() == f"{QLocale().toString(total)} samples"
+    qtbot.waitUntil(lambda: bool(read))  # the first page, painted
+    read.clear()
+    asked: list[int] = []
+    rows = view.model.row_total
+    monkeypatch.setattr(view.model, "row_total", lambda: asked.append(1) or rows())
+
+    view.rows.setFocus()
+    qtbot.keyClick(view.rows, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.wait(50)  # painted
+    assert view.selected_count() == total
+    assert read == []  # no page read to decide the buttons (the first one is in memory)
+    assert len(asked) < count  # nor did Qt ask about each row (it asked 9 times a row, column by column)
+    assert not view.open_button.isEnabled() and not view.store_button.isEnabled()
+    for button in (view.ship_button, view.labels_button):
+        assert not button.isEnabled()
+        assert button.toolTip() == TOO_MANY
+    assert view.outcome.isVisible()
+    assert view.outcome.text() == f"{QLocale().toString(total)} samples selected. {TOO_MANY}"
+    assert view.ship_selected() is None and view.print_labels() is None
+    view.grab().save(str(tester_db.parent / "samples-all-selected.png"))
+
+    type_into(qtbot, view.text, "MILA-1001")  # MILA-100100 .. MILA-100199
+    qtbot.waitUntil(lambda: view.count.text() == "100 samples")
+    read.clear()
+    view.rows.setFocus()
+    qtbot.keyClick(view.rows, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    assert view.selected_count() == 100
+    assert len(read) <= 1  # a hundred rows are one page
+    assert not view.outcome.isVisible()
+    assert view.ship_button.isEnabled() and view.labels_button.isEnabled()
+    assert not view.open_button.isEnabled()
+    qtbot.mouseClick(view.labels_button, Qt.MouseButton.LeftButton)
+    from ui.label_print_dialog import LabelPrintDialog
+
+    labels = wait_for(qtbot, LabelPrintDialog)
+    assert labels.samples.text().startswith("MILA-100100, MILA-100101, ") and labels.samples.text().endswith(
+        "and 88 more")
+    labels.close()

@@ -11,7 +11,7 @@ from tests.sampling import box, consented, marrow
 from tests.ui.driving import menu_action, retype, type_into, wait_for
 from ui.box_map import BoxMapWidget, CellKind
 from ui.main_window import MainWindow
-from ui.storage_dialog import AddUnitDialog, StorageDialog, StoreDialog
+from ui.storage_dialog import AddUnitDialog, StorageDialog, StoreHereDialog
 
 C4 = 22  # row C (the third) × 9 columns + column 4
 
@@ -141,7 +141,7 @@ def test_a_tube_is_stored_in_a_free_position_and_a_position_outside_or_taken_is_
     click_position(qtbot, dialog.map, 5)
     assert dialog.position.text() == "F1/R1/B1/A5: free"
     qtbot.mouseClick(dialog.store_button, Qt.MouseButton.LeftButton)
-    form = wait_for(qtbot, StoreDialog)
+    form = wait_for(qtbot, StoreHereDialog)
     assert form.position.text() == "A5"
 
     qtbot.keyClicks(form.sample, second)  # the cursor waits in the sample field: a scan and its Enter store it
@@ -163,7 +163,7 @@ def test_a_tube_is_stored_in_a_free_position_and_a_position_outside_or_taken_is_
     assert ("B1", "2 of 81") in [(line[1], line[2]) for line in tree_lines(dialog)]
 
     click_position(qtbot, dialog.map, 6, double=True)  # a double-click on a free position asks for the tube too
-    again = wait_for(qtbot, StoreDialog)
+    again = wait_for(qtbot, StoreHereDialog)
     assert again.position.text() == "A6"
     type_into(qtbot, again.sample, "MILA-777777")
     qtbot.keyClick(again.sample, Qt.Key.Key_Return)
