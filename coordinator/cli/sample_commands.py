@@ -20,7 +20,7 @@ from coordinator.cli.output import print_json, print_table, warn
 from coordinator.cli.session import signed_in
 from coordinator.context import Context
 from coordinator.documents.label_layouts import DEFAULT_LAYOUT, LAYOUTS
-from coordinator.errors import InputError, RuleViolation
+from coordinator.errors import CoordinatorError, InputError, RuleViolation
 from coordinator.i18n import _
 from coordinator.samples import queries, service, storage, withdrawal
 from coordinator.samples.custody import Event, Status
@@ -221,8 +221,15 @@ def _changed(options: argparse.Namespace, status: Status, was_at: str | None) ->
 def ship(options: argparse.Namespace) -> None:
     """The manifest number; with --manifest, the manifest PDF too."""
     ctx = _ctx(options)
+    if options.manifest:
+        from coordinator.documents.pdf import pdf_path
+        pdf_path(Path(options.manifest))  # a wrong file name is refused before anything is shipped
     number = service.ship(ctx, options.samples, options.to, options.at, options.note)
-    pdf = _write_manifest(ctx, number, options.manifest) if options.manifest else None
+    try:
+        pdf = _write_manifest(ctx, number, options.manifest) if options.manifest else None
+    except CoordinatorError:
+        print(number)  # shipped all the same: the number must not be lost with the manifest
+        raise
     lines = [number] + ([_("Shipping manifest written: {path}").format(path=pdf)] if pdf else [])
     _answer(options, {"manifest": number, "pdf": pdf}, lines)
 

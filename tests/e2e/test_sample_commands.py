@@ -322,6 +322,13 @@ def test_a_shipment_prints_its_manifest(run, child, ctx, tmp_path):
     assert "MILA-SHP-0001" in pdf_text(again)
 
 
+def test_a_manifest_file_name_that_cannot_be_written_ships_nothing(run, child, ctx, tmp_path):
+    code = marrow(ctx, child)
+    exit_code, out, err = run("sample", "ship", code, "--to", "Central lab", "--manifest", str(tmp_path / "m.txt"))
+    assert (exit_code, out) == (2, "") and "must end in .pdf" in err
+    assert "collected" in ok(run, "sample", "show", code)
+
+
 def test_a_destruction_certificate_is_printed(run, child, ctx, tmp_path):
     kept = marrow(ctx, child)
     ok(run, "consent", "withdraw", child, "--scope", "samples", "--date", "2026-11-01", "--by", "holder1")

@@ -163,8 +163,8 @@ def test_confirming_a_list_that_changed_since_it_was_shown_is_refused_and_the_li
     service.destroy(ctx, tubes["first"], "tube cracked at the bench")  # meanwhile, from the sample's own window
     assert confirm(qtbot, dialog, "Mark destroyed") == f"Mark the 3 samples of {tubes['participant']} destroyed?"
     assert dialog.problem.isVisible()
-    assert dialog.problem.text() == ("The samples to destroy changed since the list was shown; open it again (and "
-                                     "print the certificate again).")
+    assert dialog.problem.text() == ("The samples to destroy changed since the list was shown; check the new list "
+                                     "(and print the certificate again).")
     for name in ("marrow", "second"):
         assert queries.find(ctx, tubes[name]).row.status is not Status.destroyed  # nothing marked
     assert dialog.summary.text().startswith("2 samples to destroy at the site")  # the list read again
