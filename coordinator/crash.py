@@ -8,19 +8,14 @@ import traceback
 from datetime import datetime
 from pathlib import Path
 
+from coordinator.about import PROGRAM, program_version
 from db.engine import data_dir
 
 
 def crash_details(error: BaseException) -> str:
     """The copyable text of a crash: versions and the full traceback. Holds no study data."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        program = version("study-coordinator")
-    except PackageNotFoundError:
-        program = "checkout"
     lines = [
-        f"Study Coordinator {program}",
+        f"{PROGRAM} {program_version()}",
         f"Python {sys.version.split()[0]} on {platform.platform()}",
         f"At {datetime.now().astimezone().isoformat(timespec='seconds')}",
         "",

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from importlib.metadata import PackageNotFoundError, version
 from itertools import pairwise
 
 from PySide6.QtCore import QSettings, Qt, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
+from coordinator.about import program_version
 from coordinator.audit.chain import ChainReport, verify
 from coordinator.participants.queries import get_participant
 from coordinator.participants.register import Registered
@@ -359,10 +359,7 @@ class MainWindow(QMainWindow):
         return box
 
     def about(self) -> None:
-        try:
-            number = version("study-coordinator")
-        except PackageNotFoundError:
-            number = "–"
+        number = program_version()
         QMessageBox.about(self, self.tr("About Study Coordinator"), self.tr(
             "Study Coordinator {version}\n\nRun clinical studies at a hospital site, offline: studies, "
             "participant register and audit trail.\n\nDatabase: {database}").format(

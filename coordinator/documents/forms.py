@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from coordinator.documents import pdf
 from coordinator.documents.fonts import BOLD, REGULAR
@@ -59,7 +59,7 @@ Field = str | tuple[str, str]  # a name, or (name, what is printed on its line, 
 
 def signature_lines(people: Sequence[tuple[str, Sequence[Field]]], width: float | None = None) -> Flowable:
     """One box per (title, fields), each field a line tall enough to write on, then a taller one to sign; the
-    boxes share the width and stay on one page together."""
+    boxes share the width and stay on one page together (one table row, which never splits)."""
     total = width or pdf.text_width()
     box_width = (total - GAP * (len(people) - 1)) / len(people)
     small = pdf.styles().small
@@ -94,4 +94,4 @@ def signature_lines(people: Sequence[tuple[str, Sequence[Field]]], width: float 
                                ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
                                ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
-    return KeepTogether([outer])
+    return outer

@@ -18,7 +18,6 @@ from pathlib import Path
 from string import ascii_lowercase, ascii_uppercase
 
 from reportlab.graphics.barcode.code128 import Code128
-from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
@@ -29,6 +28,7 @@ from coordinator.context import Context
 from coordinator.documents import pdf
 from coordinator.documents.fonts import BOLD, REGULAR, register_fonts
 from coordinator.documents.label_layouts import DEFAULT_LAYOUT, LAYOUTS, LabelLayout
+from coordinator.documents.qr import QrRuns, draw_qr, qr_runs
 from coordinator.errors import InputError, NotFound
 from coordinator.i18n import N_, _
 from coordinator.samples.lineage import normalized_code
@@ -199,8 +199,7 @@ class _Prepared:
     code_size: float
     bars: tuple[tuple[float, float], ...]  # (left, width) in points from the bars' left end
     bars_left: float
-    qr: tuple[tuple[int, int, int], ...]  # (row, first column, length) of dark runs
-    qr_modules: int
+    qr: QrRuns
 
 
 def _prepared(label: LabelData, frame: _Frame) -> _Prepared:
@@ -209,10 +208,9 @@ def _prepared(label: LabelData, frame: _Frame) -> _Prepared:
         raise _too_long(label.code, frame.layout)
     bars, total = _code128(label.code, frame)
     lines = ((label.study, BOLD), (label.participant, REGULAR), (label.kind, REGULAR), (label.collected_on, REGULAR))
-    runs, count = _qr_runs(label.code)
     return _Prepared(
         tuple((*_fitted(text, font, frame.text_size, frame.text_width), font) for text, font in lines),
-        label.code, code_size, bars, frame.inner_left + (frame.inner_width - total) / 2, runs, count)
+        label.code, code_size, bars, frame.inner_left + (frame.inner_width - total) / 2, qr_runs(label.code, QR_LEVEL))
 
 
 def _fitted(text: str, font: str, largest: float, width: float) -> tuple[str, float]:
@@ -257,23 +255,6 @@ def _code128(code: str, frame: _Frame) -> tuple[tuple[tuple[float, float], ...],
     return tuple(bars), modules * module
 
 
-def _qr_runs(code: str) -> tuple[tuple[tuple[int, int, int], ...], int]:
-    widget = QrCodeWidget(code, barLevel=QR_LEVEL)
-    widget.qr.make()
-    runs = []
-    for row_number, row in enumerate(widget.qr.modules):
-        column = 0
-        while column < len(row):
-            if row[column]:
-                start = column
-                while column < len(row) and row[column]:
-                    column += 1
-                runs.append((row_number, start, column - start))
-            else:
-                column += 1
-    return tuple(runs), widget.qr.getModuleCount()
-
-
 def _draw(canvas: Canvas, label: _Prepared, frame: _Frame, x: float, y: float) -> None:
     """Draw one label with its bottom left corner at (x, y)."""
     canvas.setFillColorRGB(0, 0, 0)
@@ -281,12 +262,7 @@ def _draw(canvas: Canvas, label: _Prepared, frame: _Frame, x: float, y: float) -
     for left, width in label.bars:
         bars.rect(x + label.bars_left + left, y + frame.bars_bottom, width, frame.bars_height)
     canvas.drawPath(bars, stroke=0, fill=1)
-    module = frame.qr_side / label.qr_modules
-    top = y + frame.qr_bottom + frame.qr_side
-    qr = canvas.beginPath()
-    for row, column, length in label.qr:  # one path: no seam between the modules, exactly their size
-        qr.rect(x + frame.qr_left + column * module, top - (row + 1) * module, length * module, module)
-    canvas.drawPath(qr, stroke=0, fill=1)
+    draw_qr(canvas, label.qr, x + frame.qr_left, y + frame.qr_bottom, frame.qr_side)
     canvas.setFont(BOLD, label.code_size)
     canvas.drawCentredString(x + frame.inner_left + frame.inner_width / 2, y + frame.id_baseline, label.code)
     for (text, size, font), baseline in zip(label.lines, frame.text_baselines, strict=True):

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -31,6 +31,17 @@ MISSING_FILL = colors.HexColor("#fbe9e7")
 FOOTER_GREY = colors.HexColor("#616161")
 MARGIN_SIDE, MARGIN_TOP, MARGIN_BOTTOM = 18 * mm, 16 * mm, 16 * mm
 FRAME_PADDING = 6  # points, ReportLab's default inside the page frame
+
+
+PAPERS = {"a4": A4, "letter": LETTER}  # what sites print on: A4, and US Letter in North America
+
+
+def paper_size(name: str) -> tuple[float, float]:
+    """A4 or Letter by name, in any case; anything else is refused naming both."""
+    size = PAPERS.get((name or "").strip().lower())
+    if size is None:
+        raise InputError(_("Paper must be A4 or Letter, not {name}.").format(name=name), field="paper")
+    return size
 
 
 def text_width(pagesize: tuple[float, float] = A4) -> float:
@@ -85,8 +96,11 @@ def write_pdf(out: Path, story: Sequence[Flowable], *, title: str, pagesize: tup
     return out
 
 
+PDF_FAILURE = N_("The PDF could not be written to {path}: {reason}.")
+
+
 def _replace(out: Path, content: bytes) -> None:
-    with replacing(out, N_("The PDF could not be written to {path}: {reason}.")) as file:
+    with replacing(out, PDF_FAILURE) as file:
         file.write(content)
 
 

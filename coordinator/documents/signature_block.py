@@ -24,9 +24,16 @@ def signature_block(signatures: Sequence[SignatureView], width: float | None = N
                     show_record: bool = False) -> Flowable:
     """A table of signatures, kept on one page; `show_record` adds which record each one signs (a casebook that
     prints several kinds). With no signature, one line saying so."""
+    return KeepTogether(signature_parts(signatures, width, show_record=show_record))
+
+
+def signature_parts(signatures: Sequence[SignatureView], width: float | None = None, *,
+                    show_record: bool = False) -> list[Flowable]:
+    """What `signature_block` keeps together, for a caller that keeps it together with more (KeepTogether does not
+    nest)."""
     small = pdf.styles().small
     if not signatures:
-        return pdf.paragraph(_("No electronic signature."), small)
+        return [pdf.paragraph(_("No electronic signature."), small)]
     valid = ParagraphStyle("signature-valid", parent=small, fontName=BOLD, textColor=VALID_GREEN)
     invalid = ParagraphStyle("signature-invalid", parent=small, fontName=BOLD, textColor=MISSING_RED)
     titles = [_("Signed by"), _("Date and time"), _("Meaning"), _("Validity")]
@@ -52,4 +59,4 @@ def signature_block(signatures: Sequence[SignatureView], width: float | None = N
     table.setStyle(TableStyle(style))
     note = pdf.paragraph(_("Validity checked when this page was printed: a signature is not valid once the record "
                            "it signs has changed."), small)
-    return KeepTogether([table, Spacer(1, 2), note])
+    return [table, Spacer(1, 2), note]

@@ -107,9 +107,9 @@ def _evaluate(rule: Rule, facts: Facts) -> Outcome:
         case ChoiceRule(choice=spec):
             item = facts.items[spec.item]
             value = _value(facts, spec.item).value
-            wanted = " / ".join(_choice_label(item, code) for code in spec.values)
+            wanted = " / ".join(choice_label(item, code) for code in spec.values)
             return Outcome.of(value in spec.values, _("{label}: {value} (criterion: {wanted})").format(
-                label=item.label, value=_choice_label(item, value), wanted=wanted))
+                label=item.label, value=choice_label(item, value), wanted=wanted))
         case AgeRule(age=spec):
             on, event = reference(facts, spec.at)
             age = age_in_years(facts.birth_date, on)
@@ -263,7 +263,7 @@ def reference_date(facts: Facts, name: str) -> tuple[date, str] | None:
         return None
 
 
-def _choice_label(item: Item, code: str) -> str:
+def choice_label(item: Item, code: str) -> str:
     if item.kind is ItemKind.yes_no:
         return _("yes") if code == "yes" else _("no")
     return item.choices.get(code, code)

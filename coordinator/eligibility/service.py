@@ -120,11 +120,16 @@ def assessment(ctx: Context, code: str, on: date | None = None) -> Assessment:
     birthday) does not re-decide it. Values recorded since (a later stage, the risk group) are read all the same."""
     with environment_errors(), ctx.engine.connect() as connection:
         permitted_participant_id(ctx, connection, code)
-        return _assessment(connection, load_subject(connection, code, on or _decided_on(connection, code)
-                                                    or ctx.today()))
+        return read_assessment(connection, code, on or decided_on(connection, code) or ctx.today())
 
 
-def _decided_on(connection: Connection, code: str) -> date | None:
+def read_assessment(connection: Connection, code: str, on: date) -> Assessment:
+    """The criteria as they stand on `on`, read inside the caller's connection (permission already checked)."""
+    return _assessment(connection, load_subject(connection, code, on))
+
+
+def decided_on(connection: Connection, code: str) -> date | None:
+    """The day screening ended, which the criteria are read as on; None while screening goes on."""
     row = connection.execute(select(P.c.status, P.c.enrolled_on, P.c.status_date).where(
         P.c.id == participant_id(connection, code))).one()
     if Status(row.status) is Status.screening:

@@ -184,8 +184,13 @@ def page(ctx: Context, query: SampleQuery, offset: int, limit: int) -> list[Samp
 def samples_of(ctx: Context, participant: str) -> list[SampleRow]:
     """A participant's samples, each collected one followed by what was made from it (lineage order)."""
     with environment_errors(), ctx.engine.connect() as connection:
-        pid = permitted_participant_id(ctx, connection, participant)
-        return _rows(connection, _joined(*_ROW).where(SAMPLE.c.participant_id == pid).order_by(SAMPLE.c.code))
+        return participant_samples(connection, permitted_participant_id(ctx, connection, participant))
+
+
+def participant_samples(connection: Connection, participant_id: int) -> list[SampleRow]:
+    """As `samples_of`, inside the caller's connection (permission already checked)."""
+    return _rows(connection, _joined(*_ROW).where(SAMPLE.c.participant_id == participant_id)
+                 .order_by(SAMPLE.c.code))
 
 
 def find(ctx: Context, code: str) -> SampleDetail:

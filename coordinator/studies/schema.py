@@ -8,6 +8,7 @@ from itertools import pairwise
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from coordinator.studies.crf_schema import CaseReportForms, check_forms
 from coordinator.studies.rule_schema import (
     BUILT_IN_REFERENCES,
     ULN,
@@ -153,6 +154,7 @@ class StudyDefinition(Strict):
     randomization: Randomization | None = None
     risk: RiskRules | None = None
     samples: SamplePlan | None = None
+    crf: CaseReportForms | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> StudyDefinition:
@@ -175,6 +177,9 @@ class StudyDefinition(Strict):
         for kind in self.samples.types if self.samples else []:
             if not any(kind.consent in document.covers for document in self.consent.documents):
                 raise ValueError(f"sample type {kind.id}: no consent document covers the scope {kind.consent}")
+        if self.crf is not None:
+            check_forms(self.crf, {part for part in ("eligibility", "samples", "randomization", "risk")
+                                   if getattr(self, part) is not None})
         return self
 
     @property

@@ -183,8 +183,8 @@ def test_a_type_needing_a_scope_the_signed_document_does_not_cover_is_refused(wo
     text = text.replace("effective: 2023-03-01, covers: [samples]}\n",
                         "effective: 2023-03-01, covers: [samples]}\n    - {name: Biobank consent form, "
                         "version: \"1.0\", language: fr, effective: 2026-01-01, covers: [biobank]}\n")
-    text += ("    - {id: BIO, label: Marrow for the biobank, specimen: bone_marrow_aspirate, unit: mL, "
-             "consent: biobank}\n")
+    text = text.replace("       primary: false}\n", "       primary: false}\n    - {id: BIO, label: Marrow for the "
+                        "biobank, specimen: bone_marrow_aspirate, unit: mL, consent: biobank}\n")
     mila.write_text(text, encoding="utf-8")
     reopened = open_workspace(str(workspace.ctx.url.removeprefix("sqlite:///")), clock=clock, studies=folder)
     act_as(reopened.ctx, TESTER)
