@@ -16,6 +16,7 @@ the log cannot be written (`log_written_file`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from coordinator.audit.writer import UnitOfWork
@@ -51,3 +52,18 @@ def log_written_file(ctx: Context, what: str, written: Path, *, study: str | Non
         written.unlink(missing_ok=True)
         raise
     return written
+
+
+def log_written_files(ctx: Context, what: str, written: Sequence[tuple[Path, str | None]], *,
+                      study: str | None = None) -> None:
+    """Log files just written, (file, participant) each, in one transaction: a batch of casebooks shows in each
+    participant's history. If the log cannot be written, every file is removed and the error raised."""
+    try:
+        with UnitOfWork(ctx, Permission.READ, study=study) as work:
+            for path, subject in written:
+                work.record_event(EXPORT_TABLE, path.name, _("{what} written to {path}").format(what=what, path=path),
+                                  study=study, subject=subject)
+    except BaseException:
+        for path, _subject in written:
+            path.unlink(missing_ok=True)
+        raise
