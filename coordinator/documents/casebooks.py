@@ -139,6 +139,7 @@ def _described(selection: Selection) -> list[str]:
 def _write_folder(books: list[Casebook], folder: Path, printing: Printing, step: Callable[[], None]) -> list[Path]:
     """Each casebook into a hidden folder beside the others, moved in only once all are written."""
     staging = folder / f".casebooks-{secrets.token_hex(4)}.part"
+    made = not folder.exists()
     try:
         staging.mkdir(parents=True)
         for book in books:
@@ -157,10 +158,13 @@ def _write_folder(books: list[Casebook], folder: Path, printing: Printing, step:
             files.append(final)
         staging.rmdir()
         return files
-    except OSError as error:
-        raise EnvironmentProblem(_("The casebooks could not be written to {path}: {reason}.").format(
-            path=folder, reason=error.strerror or error)) from error
-    finally:
+    except BaseException as error:
         with contextlib.suppress(OSError):
             shutil.rmtree(staging)
+            if made:
+                folder.rmdir()  # only if empty: a folder this batch made, and nothing else is in
+        if isinstance(error, OSError):
+            raise EnvironmentProblem(_("The casebooks could not be written to {path}: {reason}.").format(
+                path=folder, reason=error.strerror or error)) from error
+        raise
 

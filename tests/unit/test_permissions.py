@@ -19,6 +19,9 @@ from coordinator.consent import service as consent
 from coordinator.consent.todo import consent_todo
 from coordinator.context import Context
 from coordinator.demo_values import demo_values
+from coordinator.documents.blank_crf import print_blank_crf
+from coordinator.documents.casebook import print_casebook
+from coordinator.documents.casebooks import Selection, print_casebooks
 from coordinator.documents.consent_checklist import participant_checklist
 from coordinator.eligibility import service as eligibility
 from coordinator.eligibility.entry import ValueInput
@@ -166,7 +169,18 @@ ACTIONS: list[tuple[str, set[Role], Callable[[Context], object], Callable[[Conte
      lambda ctx, _: accounts.reset_password(ctx, USERS[Role.MONITOR], "another long one")),
     ("change the sign-in settings", {Role.ADMINISTRATOR}, lambda ctx: None,
      lambda ctx, _: settings.change(ctx, lockout_attempts=3)),
+    ("print a casebook", set(Role), consented,
+     lambda ctx, code: print_casebook(ctx, code, beside(ctx, "casebook.pdf"))),
+    ("print the blank CRFs", set(Role), lambda ctx: None,
+     lambda ctx, _: print_blank_crf(ctx, "MILA", beside(ctx, "blank.pdf"))),
+    ("print casebooks", set(Role), consented,
+     lambda ctx, _: print_casebooks(ctx, Selection("MILA"), beside(ctx, "casebooks.pdf"))),
 ]
+
+
+def beside(ctx: Context, name: str) -> Path:
+    """A file next to the test's database, in its own temporary folder."""
+    return Path(ctx.url.removeprefix("sqlite:///")).with_name(name)
 
 
 def audit_count(ctx: Context) -> int:
@@ -281,6 +295,9 @@ ON_ANOTHER_STUDY_READS: list[tuple[str, Callable[[Context, str], object]]] = [
     ("screening log", lambda ctx, _code: screening_log(ctx, "NK-HSCT")),
     ("consent to-do", lambda ctx, _code: consent_todo(ctx, DAY, DAY, study="NK-HSCT")),
     ("participant list", lambda ctx, _code: list_participants(ctx, ParticipantQuery(study="NK-HSCT"))),
+    ("casebook", lambda ctx, code: print_casebook(ctx, code, beside(ctx, "casebook.pdf"))),
+    ("blank CRFs", lambda ctx, _code: print_blank_crf(ctx, "NK-HSCT", beside(ctx, "blank.pdf"))),
+    ("casebooks", lambda ctx, _code: print_casebooks(ctx, Selection("NK-HSCT"), beside(ctx, "casebooks.pdf"))),
 ]
 
 

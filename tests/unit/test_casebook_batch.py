@@ -1,0 +1,87 @@
+"""Batches of casebooks: all or nothing, progress that moves evenly and can stop the batch, and section tables that
+take exactly the width of the page on either paper."""
+
+from __future__ import annotations
+
+import pytest
+from reportlab.platypus import KeepTogether, Table
+
+from coordinator.crf.casebook import listed_rows
+from coordinator.documents.casebooks import BatchStopped, Selection, print_casebooks
+from coordinator.documents.crf_fields import SectionPrinter, cdash_date
+from coordinator.documents.crf_pages import text_width
+from coordinator.documents.pdf import paper_size
+from coordinator.errors import InputError, RuleViolation
+from coordinator.studies import catalogue
+from tests.sampling import consented, marrow
+
+
+@pytest.fixture
+def three(workspace) -> list[str]:
+    codes = [consented(workspace.ctx) for _ in range(3)]
+    marrow(workspace.ctx, codes[0])
+    return codes
+
+
+def test_progress_counts_reading_then_printing_and_ends_at_the_total(workspace, three, tmp_path):
+    seen: list[tuple[int, int]] = []
+    printed = print_casebooks(workspace.ctx, Selection("MILA"), tmp_path / "all.pdf",
+                              progress=lambda done, total: seen.append((done, total)) is None)
+    assert printed.count == 3 and printed.files == [tmp_path / "all.pdf"]
+    assert seen == [(step, 6) for step in range(1, 7)]
+
+
+@pytest.mark.parametrize("separate", [False, True], ids=["one PDF", "a folder"])
+@pytest.mark.parametrize("stop_at", [2, 5], ids=["while reading", "while printing"])
+def test_a_stopped_batch_leaves_nothing_behind(workspace, three, tmp_path, separate, stop_at):
+    out = tmp_path / "out" / ("casebooks" if separate else "casebooks.pdf")
+    with pytest.raises(BatchStopped):
+        print_casebooks(workspace.ctx, Selection("MILA"), out, separate=separate,
+                        progress=lambda done, _total: done < stop_at)
+    assert not out.parent.exists() or list(out.parent.rglob("*")) == []
+
+
+def test_a_folder_gets_one_casebook_per_participant_named_by_its_code(workspace, three, tmp_path):
+    printed = print_casebooks(workspace.ctx, Selection("MILA"), tmp_path / "books", separate=True)
+    assert sorted(path.name for path in (tmp_path / "books").iterdir()) == sorted(f"{code}.pdf" for code in three)
+    assert printed.files == [tmp_path / "books" / f"{code}.pdf" for code in three]
+
+
+def test_bad_selections_and_targets_are_refused_in_words(workspace, three, tmp_path):
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
+    with pytest.raises(InputError, match="has no arm"):
+        print_casebooks(workspace.ctx, Selection("MILA", arm="NOPE"), tmp_path / "x.pdf")
+    with pytest.raises(RuleViolation, match="No participant of MILA matches"):
+        print_casebooks(workspace.ctx, Selection("MILA", site=3), tmp_path / "x.pdf")
+    (tmp_path / "a-file.txt").write_text("not a folder")
+    with pytest.raises(InputError, match="is a file"):
+        print_casebooks(workspace.ctx, Selection("MILA"), tmp_path / "a-file.txt", separate=True)
+    with pytest.raises(InputError, match=r"must end in \.pdf"):
+        print_casebooks(workspace.ctx, Selection("MILA"), tmp_path / "x.txt")
+    assert [path.name for path in tmp_path.iterdir()] == ["a-file.txt"]
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+@pytest.mark.parametrize("filled", [True, False], ids=["filled", "blank"])
+def test_every_section_of_every_study_takes_the_width_of_the_page(workspace, paper, filled):
+    width = text_width(paper_size(paper))
+    checked = 0
+    for summary in catalogue.summaries(workspace.ctx):
+        definition = catalogue.current(workspace.ctx, summary.code).definition
+        printer = SectionPrinter(definition, width, filled=filled)
+        for form in definition.crf.forms if definition.crf else []:
+            for section in form.sections:
+                rows = listed_rows(definition, section.record) if section.kind.listed else []
+                kept = printer.section(section, rows)[0]
+                assert isinstance(kept, KeepTogether)
+                tables = [part for part in kept._content if isinstance(part, Table)]
+                assert sum(tables[-1]._colWidths) == pytest.approx(width), (summary.code, form.id, section.title)
+                checked += 1
+    assert checked >= 5
+
+
+def test_dates_print_as_cdash_writes_them():
+    assert cdash_date("2026-11-21") == "21/NOV/2026"
+    assert cdash_date("2026-03-05 09:30") == "05/MAR/2026"
+    assert cdash_date(None) == "—"
