@@ -16,7 +16,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, SimpleDocTemplate
 
 from coordinator.about import PROGRAM, program_version
-from coordinator.documents.fonts import BOLD, REGULAR, register_fonts
+from coordinator.documents.fonts import BOLD, REGULAR, draw_text, register_fonts
 from coordinator.documents.pdf import FOOTER_GREY, FRAME_PADDING, GRID
 from coordinator.documents.qr import draw_qr, qr_runs
 from coordinator.i18n import _
@@ -101,39 +101,32 @@ def crf_canvas(printed: str) -> type[Canvas]:
             self.saveState()
             self.setFillColorRGB(0, 0, 0)
             top = height - 11 * mm
-            self.setFont(BOLD, 10)
-            self.drawString(SIDE, top, info.study)
-            study_width = self.stringWidth(info.study, BOLD, 10)
-            self.setFont(REGULAR, 8.5)
+            left = SIDE + draw_text(self, SIDE, top, info.study, BOLD, 10) + 3 * mm
             site = _("Site {site}").format(site=info.site) if info.site else _("Site")
-            self.drawString(SIDE + study_width + 3 * mm, top, site)
+            left += draw_text(self, left, top, site, REGULAR, 8.5) + 2 * mm
             if not info.site:
-                self._box(SIDE + study_width + 3 * mm + self.stringWidth(site, REGULAR, 8.5) + 2 * mm, top, 30 * mm)
+                self._box(left, top, 30 * mm)
             label = _("Participant")
             if info.code:
-                self.setFont(BOLD, 10)
-                self.drawRightString(right, top, info.code)
-                self.setFont(REGULAR, 8.5)
-                self.drawRightString(right - self.stringWidth(info.code, BOLD, 10) - 2 * mm, top, label)
+                code_width = draw_text(self, right, top, info.code, BOLD, 10, right=True)
+                draw_text(self, right - code_width - 2 * mm, top, label, REGULAR, 8.5, right=True)
             else:
                 self._box(right - 42 * mm, top, 42 * mm)
-                self.drawRightString(right - 44 * mm, top, label)
+                draw_text(self, right - 44 * mm, top, label, REGULAR, 8.5, right=True)
             second = top - 5.5 * mm
-            self.setFont(BOLD, 9)
-            self.drawString(SIDE, second, f"{info.form_id} · {info.form_title}")
-            self.setFont(REGULAR, 8)
-            self.drawRightString(right, second, _("Form version {version}").format(version=info.form_version))
+            draw_text(self, SIDE, second, f"{info.form_id} · {info.form_title}", BOLD, 9)
+            draw_text(self, right, second, _("Form version {version}").format(version=info.form_version), REGULAR,
+                      8, right=True)
             self.setStrokeColor(GRID)
             self.setLineWidth(0.6)
             self.line(SIDE, second - 2.5 * mm, right, second - 2.5 * mm)
             self.line(SIDE, BOTTOM - 4 * mm, right, BOTTOM - 4 * mm)
             self.setFillColor(FOOTER_GREY)
-            self.setFont(REGULAR, 7.5)
             bottom = 12 * mm
-            self.drawString(SIDE, bottom, f"{info.study} · {printed}")
+            draw_text(self, SIDE, bottom, f"{info.study} · {printed}", REGULAR, 7.5)
             qr_left = right - QR_SIDE
-            self.drawRightString(qr_left - 3 * mm, bottom,
-                                 _("page {number} of {total}").format(number=number, total=total))
+            draw_text(self, qr_left - 3 * mm, bottom, _("page {number} of {total}").format(number=number, total=total),
+                      REGULAR, 7.5, right=True)
             self.setFillColorRGB(0, 0, 0)
             draw_qr(self, qr_runs(page_code(info, number, total), QR_LEVEL), qr_left, 7 * mm, QR_SIDE)
             self.restoreState()

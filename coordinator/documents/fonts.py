@@ -12,6 +12,7 @@ from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 
 from coordinator.paths import resources_dir
 
@@ -39,3 +40,26 @@ def markup(text: str) -> str:
         run = escape("".join(characters))
         runs.append(f'<font name="{HANGUL}">{run}</font>' if fallback else run)
     return "".join(runs)
+
+
+def runs(text: str, font: str = REGULAR) -> list[tuple[str, str]]:
+    """The text in runs of (characters, font): `font` where it has the characters, the fallback elsewhere."""
+    register_fonts()
+    return [("".join(characters), HANGUL if fallback else font)
+            for fallback, characters in groupby(text, key=lambda c: not c.isspace() and not _covers(font, c))]
+
+
+def text_width(text: str, font: str, size: float) -> float:
+    return sum(pdfmetrics.stringWidth(part, part_font, size) for part, part_font in runs(text, font))
+
+
+def draw_text(canvas: Canvas, x: float, y: float, text: str, font: str, size: float, *, right: bool = False) -> float:
+    """Draw text on a canvas starting (or, `right`, ending) at x, each run in a font that has it; returns its
+    width. Canvas text has no markup: a name in Hangul in a page header needs this."""
+    width = text_width(text, font, size)
+    left = x - width if right else x
+    for part, part_font in runs(text, font):
+        canvas.setFont(part_font, size)
+        canvas.drawString(left, y, part)
+        left += pdfmetrics.stringWidth(part, part_font, size)
+    return width

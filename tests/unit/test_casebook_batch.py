@@ -3,7 +3,10 @@ take exactly the width of the page on either paper."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
+from pypdf import PdfReader
 from reportlab.platypus import KeepTogether, Table
 
 from coordinator.crf.casebook import listed_rows
@@ -85,3 +88,15 @@ def test_dates_print_as_cdash_writes_them():
     assert cdash_date("2026-11-21") == "21/NOV/2026"
     assert cdash_date("2026-03-05 09:30") == "05/MAR/2026"
     assert cdash_date(None) == "—"
+
+
+def test_a_printer_named_in_hangul_shows_in_the_footer_of_every_page(workspace, three, tmp_path):
+    """The page frame is drawn on the canvas, without Paragraph markup: each run still gets a font that has it."""
+    ctx = workspace.ctx
+    ctx.user = replace(ctx.user, full_name="김민준")
+    out = print_casebooks(ctx, Selection("MILA"), tmp_path / "all.pdf").files[0]
+    reader = PdfReader(out)
+    fonts = {font["/BaseFont"].split("+")[-1] for page in reader.pages
+             for font in page["/Resources"]["/Font"].values()}
+    assert "NanumGothic" in fonts
+    assert all("김민준" in page.extract_text() for page in reader.pages)
