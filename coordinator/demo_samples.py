@@ -61,7 +61,7 @@ class DemoSamples:
                 samples.ship(ctx, [marrow], "Central NGS-MRD laboratory, Seoul", at)
             else:
                 self._store(ctx, marrow, study)
-        elif study in ("ELIT-AML01", "NK-HSCT"):
+        elif study == "NK-HSCT" or (study == "ELIT-AML01" and arm == "A-DLI"):  # arm B gets no DLI
             product = samples.collect(ctx, code, Collection("LEUKA", at, f"{self._chance.randint(150, 250)} mL",
                                                             "COLL"))
             weight = f"{self._chance.randint(55, 95)} kg"

@@ -169,6 +169,18 @@ def stratum_for(definition: StudyDefinition, site: int, values: Mapping[str, str
     return randomization.stratum_key(levels)
 
 
+def stratum_label(definition: StudyDefinition, key: str) -> str:
+    """`site=01 DONOR=MUD` as a coordinator reads it: `site 01, Donor type: Matched unrelated donor`."""
+    parts = []
+    for factor, _sep, level in (part.partition("=") for part in key.split()):
+        item = definition.items.get(factor)
+        if item is None:
+            parts.append(f"{factor} {level}" if level else factor)
+        else:
+            parts.append(f"{item.label}: {item.choices.get(level, level)}")
+    return ", ".join(parts)
+
+
 def reveal(work: UnitOfWork, study_id: int, study_code: str, participant_id: int, participant_code: str,
            stratum: str) -> str:
     """Give the participant the next unused allocation of their stratum and return its arm, audited.

@@ -10,9 +10,10 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from coordinator.assignment.allocation import stratum_label
 from coordinator.context import Context
 from coordinator.crf.vocabulary import SIGNATURES
-from coordinator.eligibility.rules import choice_label
+from coordinator.eligibility.rules import NONE, choice_label
 from coordinator.eligibility.service import decided_on, read_assessment
 from coordinator.errors import RuleViolation
 from coordinator.i18n import _
@@ -187,6 +188,8 @@ def _values(connection: Connection, participant_id: int, _code: str, definition:
         shown = found.value
         if item is not None and item.kind in (ItemKind.choice, ItemKind.yes_no):
             shown = choice_label(item, found.value)
+        elif item is not None and item.kind is ItemKind.date:  # printed DD/MMM/YYYY, as every date of the forms
+            shown = _("none") if found.value == NONE else date.fromisoformat(found.value)
         elif row["item"] not in items:  # the yes/no answer of a criterion without a rule
             shown = _("yes") if found.value == "yes" else _("no")
         rows.append(row | {"value": shown, "unit": found.unit, "uln": found.uln, "measured_on": found.measured_on,
@@ -194,12 +197,14 @@ def _values(connection: Connection, participant_id: int, _code: str, definition:
     return rows
 
 
-def _allocation(connection: Connection, participant_id: int, *_: Any) -> list[Values]:
+def _allocation(connection: Connection, participant_id: int, _code: str, definition: StudyDefinition,
+                _today: date) -> list[Values]:
     row = connection.execute(select(AL.c.revealed_at, AL.c.stratum, AL.c.sequence, AL.c.arm_code)
                              .where(AL.c.participant_id == participant_id)).first()
     if row is None:
         return [{}]
-    return [{"randomized_on": row.revealed_at[:10] if row.revealed_at else None, "stratum": row.stratum,
+    return [{"randomized_on": row.revealed_at[:10] if row.revealed_at else None,
+             "stratum": stratum_label(definition, row.stratum),
              "sequence": row.sequence, "arm": row.arm_code}]
 
 

@@ -3,7 +3,7 @@ gives (sites, arms, sample types). Codes as stored, labels in the coordinator's 
 
 from __future__ import annotations
 
-from coordinator.consent.rules import OneHolderException, Role
+from coordinator.consent.rules import OneHolderException, Role, rule_for
 from coordinator.eligibility.criteria import Decision
 from coordinator.eligibility.rules import State
 from coordinator.i18n import N_, _
@@ -15,6 +15,7 @@ _SEX = {"F": N_("Female"), "M": N_("Male")}
 _ASSENT = {"given": N_("given"), "refused": N_("refused")}
 _CATEGORY = {"inclusion": N_("Inclusion"), "exclusion": N_("Exclusion")}
 _YES_NO = {"yes": N_("Yes"), "no": N_("No")}
+_STAGES = {"enrollment": N_("enrollment"), "infusion": N_("day of infusion")}
 
 
 def options(record: str, value: str, definition: StudyDefinition) -> dict[str, str]:
@@ -29,7 +30,7 @@ def options(record: str, value: str, definition: StudyDefinition) -> dict[str, s
         case ("subject" | "allocation"), "arm":
             return {arm.code: arm.label for arm in definition.arms}
         case ("consent", "role") | ("withdrawal", "by_role"):
-            return {role.value: role.label for role in Role}
+            return {role.value: role.label for role in study_roles(definition)}
         case "consent", "assent":
             return {code: _(label) for code, label in _ASSENT.items()}
         case "consent", "exception":
@@ -38,6 +39,11 @@ def options(record: str, value: str, definition: StudyDefinition) -> dict[str, s
             return {decision.value: decision.label for decision in Decision}
         case "criterion", "category":
             return {code: _(label) for code, label in _CATEGORY.items()}
+        case "criterion", "stage":
+            stages = dict.fromkeys(c.stage for c in definition.eligibility.criteria) if definition.eligibility else {}
+            return {stage: _(_STAGES[stage]) if stage in _STAGES else stage.replace("_", " ") for stage in stages}
+        case "risk", "risk_group":
+            return {group.code: group.label for group in definition.risk.groups} if definition.risk else {}
         case "criterion", "result":
             return {state.value: state.label for state in State}
         case "sample", "type":
@@ -45,6 +51,17 @@ def options(record: str, value: str, definition: StudyDefinition) -> dict[str, s
         case "sample", "status":
             return {status.value: status.label for status in SampleStatus}
     raise KeyError(f"{record}.{value} has no code list")
+
+
+def study_roles(definition: StudyDefinition) -> list[Role]:
+    """Who may sign for a participant of the study: the roles of the consent law's age bands from the study's
+    youngest age on (an adults-only study has no parents), the child's assent only where the study seeks it."""
+    rule = rule_for(definition.consent_jurisdiction)
+    youngest = definition.age.minimum or 0
+    roles = {role for band in rule.bands if band.below is None or band.below > youngest for role in band.permitted}
+    if definition.consent.assent is None:
+        roles.discard(Role.assent)
+    return [role for role in Role if role in roles]
 
 
 def yes_no() -> dict[str, str]:

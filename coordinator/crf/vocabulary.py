@@ -45,14 +45,14 @@ RECORDS: dict[str, RecordKind] = {kind.name: kind for kind in (
         "decision": C, "confirmed_on": D, "confirmed_by": T, "criteria_not_met": T, "study_version": N},
         needs="eligibility"),
     RecordKind("criterion", True, {
-        "id": T, "category": C, "text": T, "stage": T, "result": C, "reason": T},
+        "id": T, "category": C, "text": T, "stage": C, "result": C, "reason": T},
         listed=True, needs="eligibility"),
     RecordKind("value", True, {
         "item": T, "label": T, "value": T, "unit": T, "uln": N, "measured_on": D, "source": T},
         listed=True, needs="eligibility"),
     RecordKind("allocation", False, {
         "randomized_on": D, "stratum": T, "sequence": N, "arm": C}, needs="randomization"),
-    RecordKind("risk", False, {"risk_group": T, "rule_version": T}, needs="risk"),
+    RecordKind("risk", False, {"risk_group": C, "rule_version": T}, needs="risk"),
     RecordKind("sample", True, {
         "id": T, "type": C, "parent": T, "level": N, "timepoint": T, "collected_on": D, "collected_time": H,
         "quantity": N, "unit": T, "status": C, "location": T, "dose_per_kg": T}, needs="samples"),

@@ -36,8 +36,9 @@ def blank_story(study: str, definition: StudyDefinition, printing: Printing) -> 
     width = text_width(printing.pagesize)
     printer = SectionPrinter(definition, width, filled=False)
     cover = PageInfo(1, study, "", "", COVER, _("Cover"), crf.version)
-    rows = [[form.id, pdf.paragraph(form.title, pdf.styles().small), crf.version_of(form),
-             _("yes") if form.signature else "—"] for form in crf.forms]
+    rows = [[pdf.paragraph(text, pdf.styles().small)
+             for text in (form.id, form.title, crf.version_of(form), _("yes") if form.signature else "—")]
+            for form in crf.forms]
     story: list[Flowable] = [
         PageMark(cover), pdf.paragraph(_("Case report forms"), pdf.styles().heading), Spacer(1, 2 * mm),
         facts_table([(_("Study"), f"{study} — {definition.title}"), (_("Registry"), definition.registry_label),

@@ -82,8 +82,8 @@ def _cover(book: Casebook, printing: Printing, width: float) -> list[Flowable]:
              (_("Site"), book.site), (_("Participant"), book.code), (_("Arm"), book.arm or _("not assigned")),
              (_("Status"), status), (_("CRF version"), book.crf_version),
              (_("Printed"), f"{with_zone(printing.at)}, {printing.by}")]
-    rows = [[form.form.id, pdf.paragraph(form.form.title, pdf.styles().small), form.version,
-             _signature_kind(form)] for form in book.forms]
+    rows = [[pdf.paragraph(text, pdf.styles().small)
+             for text in (form.form.id, form.form.title, form.version, _signature_kind(form))] for form in book.forms]
     return [pdf.paragraph(_("Casebook"), pdf.styles().heading), Spacer(1, 2 * mm),
             facts_table(facts, width), Spacer(1, 5 * mm),
             pdf.paragraph(_("Forms"), pdf.styles().section),

@@ -140,6 +140,7 @@ def _write_folder(books: list[Casebook], folder: Path, printing: Printing, step:
     """Each casebook into a hidden folder beside the others, moved in only once all are written."""
     staging = folder / f".casebooks-{secrets.token_hex(4)}.part"
     made = not folder.exists()
+    files: list[Path] = []
     try:
         staging.mkdir(parents=True)
         for book in books:
@@ -151,7 +152,6 @@ def _write_folder(books: list[Casebook], folder: Path, printing: Printing, step:
                           keywords=[book.study, book.code, "CRF", "CDASH"], pagesize=printing.pagesize,
                           printed=printing.footer)
             step()
-        files = []
         for book in books:
             final = folder / f"{book.code}.pdf"
             os.replace(staging / final.name, final)
@@ -160,6 +160,8 @@ def _write_folder(books: list[Casebook], folder: Path, printing: Printing, step:
         return files
     except BaseException as error:
         with contextlib.suppress(OSError):
+            for moved in files:  # stopped or failed while moving them in: none of the batch stays
+                moved.unlink(missing_ok=True)
             shutil.rmtree(staging)
             if made:
                 folder.rmdir()  # only if empty: a folder this batch made, and nothing else is in

@@ -12,7 +12,7 @@ from typing import Any
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from coordinator.crf.casebook import Values
 from coordinator.crf.options import options, yes_no
@@ -28,6 +28,8 @@ TICKED, EMPTY = "☒", "☐"
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 TICKABLE = 4  # a blank table cell offers at most this many options to tick; longer lists are written as codes
 BLANK_TEXT = 30 * mm  # the least room to write a text by hand
+KEPT_ROWS = 10  # a table up to this many rows stays on one page with its title; a longer one starts where it is...
+START_ROOM = 60 * mm  # ...if this much room is left, and continues on the next page under its header
 NOTHING = "—"  # printed where the database holds no value
 DATE_PATTERN, TIME_PATTERN = "DD/MMM/YYYY", "HH:MM"
 _FIXED_FILLED = {ValueKind.date: 21 * mm, ValueKind.time: 11 * mm, ValueKind.number: 15 * mm,
@@ -48,7 +50,7 @@ def shown(kind: ValueKind, value: Any, choices: dict[str, str] | None = None) ->
     """A value as printed in a table cell."""
     if value is None or value == "":
         return NOTHING
-    if kind is ValueKind.date:
+    if kind is ValueKind.date or isinstance(value, date):  # a date among texts: a date value of screening
         return cdash_date(str(value))
     if kind is ValueKind.number and isinstance(value, float):
         return f"{value:g}"
@@ -131,6 +133,8 @@ class SectionPrinter:
         parts.append(self._table(section, rows))
         if not self.filled:
             parts += self._legends(section)
+        if len(rows) > KEPT_ROWS or (not rows and section.blank_rows > KEPT_ROWS):
+            return [CondPageBreak(START_ROOM), *parts, Spacer(1, 2 * mm)]
         return [KeepTogether(parts), Spacer(1, 2 * mm)]
 
     def _legends(self, section: CrfSection) -> list[Flowable]:
@@ -139,7 +143,8 @@ class SectionPrinter:
         for field in section.fields:
             choices = self._options(section, field)
             if choices is not None and len(choices) > TICKABLE:
-                codes = "; ".join(f"<b>{pdf.markup(code)}</b> = {pdf.markup(label)}" for code, label in choices.items())
+                codes = "; ".join(f"<b>{pdf.markup(code)}</b>" + ("" if label == code else f" = {pdf.markup(label)}")
+                                  for code, label in choices.items())
                 legends.append(Paragraph(f"{pdf.markup(field.label)} ({field.name}): {codes}", self.styles.note))
         return [Spacer(1, 1 * mm), *legends] if legends else []
 
@@ -217,9 +222,9 @@ class SectionPrinter:
         """A listed row keeps what the study file gives (the criterion, the item, its unit); the rest is to fill."""
         kind = section.kind.values[field.value]
         given = row.get(field.value)
-        if given is not None:
-            return pdf.paragraph(shown(kind, given), self.styles.cell)
         choices = self._options(section, field)
+        if given is not None:
+            return pdf.paragraph(shown(kind, given, choices), self.styles.cell)
         if choices is not None and len(choices) > TICKABLE:
             return ""  # the code is written in, from the list under the table
         if choices is not None:  # one option a line, so that none breaks in two
@@ -244,12 +249,13 @@ class SectionPrinter:
                 texts = self._tick_lines(choices) if len(choices) <= TICKABLE else list(choices)
             else:
                 texts = [shown(kind, row.get(field.value), choices) for row in rows[:60]]
-            words = [word for text in [field.label, *texts] for word in text.split()]
-            longest_word = max(max(_width(word, BOLD) for word in words), _width(field.name, BOLD) * 6.5 / 8) \
-                + _PADDING
+            words = [word for text in texts for word in text.split()]  # the cells, in the regular font
+            longest_word = max(max(_width(word, BOLD) for word in field.label.split()),  # the header, bold
+                               max((_width(word, REGULAR) for word in words), default=0),
+                               _width(field.name, BOLD) * 6.5 / 8) + _PADDING
             least.append(max(longest_word, fixed.get(kind, 0)))
             longest = max((_width(text, REGULAR) for text in texts), default=0) + _PADDING
-            if not self.filled and kind is ValueKind.text and not any(texts):
+            if not self.filled and kind is ValueKind.text and all(text == NOTHING for text in texts):
                 longest = BLANK_TEXT  # room to write
             wanted.append(least[-1] if kind in fixed else max(least[-1], min(longest, 90 * mm)))
         spare = self.width - sum(least)
