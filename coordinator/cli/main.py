@@ -15,6 +15,7 @@ from coordinator.cli import (
     audit_commands,
     commands,
     consent_commands,
+    crf_commands,
     eligibility_commands,
     sample_commands,
     signature_commands,
@@ -137,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     checklist.add_argument("--blank", action="store_true")
     checklist.add_argument("--out", required=True, metavar="FILE.pdf")
     sample_commands.add_print_parsers(documents, common)
+    crf_commands.add_print_parsers(documents, common)
     return parser
 
 
