@@ -27,6 +27,7 @@ from ui.idle_lock import MINUTE_MS, IdleLock
 from ui.participant_page import ParticipantPage
 from ui.participant_panel import ParticipantPanel
 from ui.password_dialog import PasswordDialog
+from ui.print_actions import PrintActions
 from ui.registration_dialog import RegistrationDialog
 from ui.scan_field import ScanField
 from ui.screening_log_dialog import ScreeningLogDialog
@@ -108,6 +109,8 @@ class MainWindow(QMainWindow):
         self.participants = ParticipantPanel(workspace.ctx)
         self.participants.register_button.clicked.connect(self.register_participant)
         self.participants.participant_opened.connect(self.open_participant)
+        self.printing = PrintActions(self, lambda: self._workspace.ctx, self.participants,
+                                     lambda: self._summaries.get(self.participants.study or ""))
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.studies)
         self.splitter.addWidget(self.participants)
@@ -155,6 +158,7 @@ class MainWindow(QMainWindow):
         participants_menu.addAction(self.register_action)
         participants_menu.addAction(self.find_action)
         participants_menu.addAction(self.tr("Consent &to-do…"), self.consent_todo)
+        self.printing.fill(self.menuBar().addMenu(self.tr("P&rint")))
         samples_menu = self.menuBar().addMenu(self.tr("Sa&mples"))
         samples_menu.addAction(self.samples_action)
         samples_menu.addAction(self.storage_action)
@@ -219,6 +223,7 @@ class MainWindow(QMainWindow):
         permit(self.backups.restore_action, ctx, Permission.RESTORE)
         permit(self.audit_action, ctx, Permission.REVIEW_AUDIT)
         permit(self.users_action, ctx, Permission.MANAGE_USERS)
+        self.printing.apply_roles()
         for target in (self.samples_action, self.storage_action, self.scan_action, self.scan):
             permit(target, ctx, Permission.READ)
 

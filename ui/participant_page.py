@@ -35,6 +35,7 @@ from ui.forms import WARNING_STYLE, heading_label, value_label
 from ui.history_model import HistoryModel
 from ui.identity_dialog import IdentityDialog, sex_label
 from ui.participant_samples import ParticipantSamples
+from ui.print_actions import participant_print_menu
 from ui.signature_dialog import SignatureDialog, why_not_sign
 from ui.signature_lines import SignatureLines, sentence_start
 from ui.signed_in_user import permit
@@ -105,6 +106,9 @@ class ParticipantPage(QDialog):
         self.sign_menu.aboutToShow.connect(self._check_signing)
         self.sign_button.setMenu(self.sign_menu)
         actions.addWidget(self.sign_button)
+        self.print_button = QPushButton(self.tr("&Print"))
+        self.print_button.setToolTip(self.tr("The casebook or the consent checklist: a PDF, or a printer"))
+        actions.addWidget(self.print_button)
         actions.addStretch(1)
 
         self.history_model = HistoryModel(self)
@@ -128,6 +132,7 @@ class ParticipantPage(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(buttons)
         self.reload()
+        self.print_button.setMenu(participant_print_menu(self, ctx, self._detail.row.code, self._detail.row.study))
 
     def _facts(self, title: str, rows: list[tuple[str, QLabel]]) -> QGroupBox:
         box = QGroupBox(title)

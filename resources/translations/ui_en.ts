@@ -2,6 +2,30 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>CasebooksDialog</name>
+    <message numerus="yes">
+        <source>%n participant(s), one casebook each</source>
+        <translation>
+            <numerusform>%n participant, one casebook</numerusform>
+            <numerusform>%n participants, one casebook each</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Written: %n casebook(s), one PDF each, in {folder}</source>
+        <translation>
+            <numerusform>Written: %n casebook, one PDF, in {folder}</numerusform>
+            <numerusform>Written: %n casebooks, one PDF each, in {folder}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Written: %n casebook(s) in {file}</source>
+        <translation>
+            <numerusform>Written: %n casebook in {file}</numerusform>
+            <numerusform>Written: %n casebooks in {file}</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Eligibility</name>
     <message numerus="yes">
         <source>Incomplete: %n criterion(s) missing</source>
@@ -130,6 +154,23 @@
         <translation>
             <numerusform>Ship %n sample</numerusform>
             <numerusform>Ship %n samples</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>pdf_printing</name>
+    <message numerus="yes">
+        <source>Printed to {file}: %n page(s).</source>
+        <translation>
+            <numerusform>Printed to {file}: %n page.</numerusform>
+            <numerusform>Printed to {file}: %n pages.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Sent to {printer}: %n page(s).</source>
+        <translation>
+            <numerusform>Sent to {printer}: %n page.</numerusform>
+            <numerusform>Sent to {printer}: %n pages.</numerusform>
         </translation>
     </message>
 </context>
