@@ -5,7 +5,8 @@ carries the participant code, the year of birth and the age (pseudonymised, GDPR
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -14,7 +15,7 @@ from coordinator.assignment.allocation import stratum_label
 from coordinator.context import Context
 from coordinator.crf.vocabulary import SIGNATURES
 from coordinator.eligibility.rules import NONE, choice_label
-from coordinator.eligibility.service import decided_on, read_assessment
+from coordinator.eligibility.service import Assessment, decided_on, read_assessment
 from coordinator.errors import RuleViolation
 from coordinator.i18n import _
 from coordinator.samples.lineage import cells_per_kg
@@ -92,8 +93,8 @@ def read_casebook(ctx: Context, connection: Connection, participant_id: int, stu
     subject = _subject(connection, participant_id, study, ctx.today())
     code = subject["code"]
     needed = {section.record for form in crf.forms for section in form.sections}
-    records = {name: _READERS[name](connection, participant_id, code, definition, ctx.today())
-               for name in needed if name != "subject"}
+    reading = _Reading(connection, participant_id, code, definition, ctx.today())
+    records = {name: _READERS[name](reading) for name in needed if name != "subject"}
     records["subject"] = [subject]
     forms = []
     for form in crf.forms:
@@ -134,58 +135,80 @@ def _subject(connection: Connection, participant_id: int, study: str, today: dat
             "ended_on": row.ended_on}
 
 
-def _rows(connection: Connection, statement: Any) -> list[Values]:
-    return [dict(row._mapping) for row in connection.execute(statement)]
+@dataclass
+class _Reading:
+    """One participant's casebook being read: what every reader needs, and the eligibility assessment, made once
+    for the criteria and the confirmation."""
+
+    connection: Connection
+    participant_id: int
+    code: str
+    definition: StudyDefinition
+    today: date
+
+    @cached_property
+    def assessment(self) -> Assessment:
+        """The criteria as they stand on the day screening ended (today while it goes on)."""
+        return read_assessment(self.connection, self.code, decided_on(self.connection, self.code) or self.today)
+
+    def rows(self, statement: Any) -> list[Values]:
+        return [dict(row._mapping) for row in self.connection.execute(statement)]
 
 
-def _consent(connection: Connection, participant_id: int, *_: Any) -> list[Values]:
-    return _rows(connection, select(
+def _local_date(stamp: str | None) -> str | None:
+    """The local date of a UTC time stamp (2026-07-12T23:30:00Z is 13 July in Paris), as the window shows it."""
+    if not stamp:
+        return None
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone().date().isoformat()
+
+
+def _consent(reading: _Reading) -> list[Values]:
+    return reading.rows(select(
         SIG.c.episode, SIG.c.role, SIG.c.signed_on, SIG.c.signed_time, SIG.c.document, SIG.c.document_version,
-        SIG.c.obtained_by, SIG.c.assent, SIG.c.exception).where(SIG.c.participant_id == participant_id)
+        SIG.c.obtained_by, SIG.c.assent, SIG.c.exception).where(SIG.c.participant_id == reading.participant_id)
         .order_by(SIG.c.episode, SIG.c.signed_on, SIG.c.id))
 
 
-def _withdrawal(connection: Connection, participant_id: int, *_: Any) -> list[Values]:
-    rows = _rows(connection, select(WD.c.withdrawn_on, WD.c.by_role, WD.c.stop_follow_up, WD.c.stop_data_use,
-                                    WD.c.destroy_samples).where(WD.c.participant_id == participant_id)
-                 .order_by(WD.c.id))
+def _withdrawal(reading: _Reading) -> list[Values]:
+    rows = reading.rows(select(WD.c.withdrawn_on, WD.c.by_role, WD.c.stop_follow_up, WD.c.stop_data_use,
+                               WD.c.destroy_samples).where(WD.c.participant_id == reading.participant_id)
+                        .order_by(WD.c.id))
     flags = ("stop_follow_up", "stop_data_use", "destroy_samples")
     return [row | {flag: "yes" if row[flag] else "no" for flag in flags} for row in rows]
 
 
-def _eligibility(connection: Connection, participant_id: int, *_: Any) -> list[Values]:
-    row = connection.execute(select(EC.c.verdict, EC.c.confirmed_at, EC.c.confirmed_by, EC.c.criteria_not_met,
-                                    EC.c.study_version).where(EC.c.participant_id == participant_id)
-                             .order_by(EC.c.id.desc()).limit(1)).first()
-    if row is None:
+def _eligibility(reading: _Reading) -> list[Values]:
+    """The newest confirmation, and whether it still holds: a value it read changed since, it no longer does."""
+    confirmation = reading.assessment.confirmation
+    if confirmation is None:
         return [{}]
-    return [{"decision": row.verdict, "confirmed_on": row.confirmed_at[:10], "confirmed_by": row.confirmed_by,
-             "criteria_not_met": " ".join(row.criteria_not_met.split()), "study_version": row.study_version}]
+    version = reading.connection.execute(
+        select(EC.c.study_version).where(EC.c.participant_id == reading.participant_id)
+        .order_by(EC.c.id.desc()).limit(1)).scalar_one()
+    return [{"decision": confirmation.decision.value, "confirmed_on": _local_date(confirmation.at),
+             "confirmed_by": confirmation.by, "criteria_not_met": " ".join(confirmation.criteria_not_met),
+             "study_version": version, "current": "yes" if confirmation.current else "no"}]
 
 
-def _criteria(connection: Connection, _pid: int, code: str, definition: StudyDefinition,
-              today: date) -> list[Values]:
-    """Each criterion as it stands on the day screening ended (today while it goes on), with its reason."""
-    results = read_assessment(connection, code, decided_on(connection, code) or today).results
-    found = {result.criterion.id: result for result in results}
+def _criteria(reading: _Reading) -> list[Values]:
+    found = {result.criterion.id: result for result in reading.assessment.results}
     return [row | {"result": found[row["id"]].state.value, "reason": found[row["id"]].reason}
-            for row in listed_rows(definition, "criterion")]
+            for row in listed_rows(reading.definition, "criterion")]
 
 
-def _values(connection: Connection, participant_id: int, _code: str, definition: StudyDefinition,
-            _today: date) -> list[Values]:
-    held = {row.item: row for row in connection.execute(
+def _values(reading: _Reading) -> list[Values]:
+    held = {row.item: row for row in reading.connection.execute(
         select(SV.c.item, SV.c.value, SV.c.unit, SV.c.uln, SV.c.measured_on, SV.c.source)
-        .where(SV.c.participant_id == participant_id))}
-    items = definition.items
+        .where(SV.c.participant_id == reading.participant_id))}
+    items = reading.definition.items
     rows = []
-    for row in listed_rows(definition, "value"):
+    for row in listed_rows(reading.definition, "value"):
         found = held.get(row["item"])
         if found is None:
             rows.append(row)
             continue
         item = items.get(row["item"])
-        shown = found.value
+        shown: Any = found.value
         if item is not None and item.kind in (ItemKind.choice, ItemKind.yes_no):
             shown = choice_label(item, found.value)
         elif item is not None and item.kind is ItemKind.date:  # printed DD/MMM/YYYY, as every date of the forms
@@ -197,31 +220,29 @@ def _values(connection: Connection, participant_id: int, _code: str, definition:
     return rows
 
 
-def _allocation(connection: Connection, participant_id: int, _code: str, definition: StudyDefinition,
-                _today: date) -> list[Values]:
-    row = connection.execute(select(AL.c.revealed_at, AL.c.stratum, AL.c.sequence, AL.c.arm_code)
-                             .where(AL.c.participant_id == participant_id)).first()
+def _allocation(reading: _Reading) -> list[Values]:
+    row = reading.connection.execute(select(AL.c.revealed_at, AL.c.stratum, AL.c.sequence, AL.c.arm_code)
+                                     .where(AL.c.participant_id == reading.participant_id)).first()
     if row is None:
         return [{}]
-    return [{"randomized_on": row.revealed_at[:10] if row.revealed_at else None,
-             "stratum": stratum_label(definition, row.stratum),
+    return [{"randomized_on": _local_date(row.revealed_at), "stratum": stratum_label(reading.definition, row.stratum),
              "sequence": row.sequence, "arm": row.arm_code}]
 
 
-def _risk(connection: Connection, participant_id: int, *_: Any) -> list[Values]:
-    row = connection.execute(select(RA.c.risk_group, RA.c.rule_version)
-                             .where(RA.c.participant_id == participant_id)).first()
+def _risk(reading: _Reading) -> list[Values]:
+    row = reading.connection.execute(select(RA.c.risk_group, RA.c.rule_version)
+                                     .where(RA.c.participant_id == reading.participant_id)).first()
     return [dict(row._mapping)] if row else [{}]
 
 
-def _samples(connection: Connection, participant_id: int, _code: str, definition: StudyDefinition,
-             _today: date) -> list[Values]:
+def _samples(reading: _Reading) -> list[Values]:
     """In lineage order; a cell product dosed per kilogram says its dose, e.g. 1.0 × 10⁶ CD3+ cells/kg."""
+    definition = reading.definition
     markers = {kind.id: kind.dose.marker for kind in definition.samples.types if kind.dose} if definition.samples \
         else {}
-    doses = {row.code: cells_per_kg(row.marker_cells, row.recipient_weight_kg) for row in connection.execute(
+    doses = {row.code: cells_per_kg(row.marker_cells, row.recipient_weight_kg) for row in reading.connection.execute(
         select(SAMPLE.c.code, SAMPLE.c.marker_cells, SAMPLE.c.recipient_weight_kg).where(
-            (SAMPLE.c.participant_id == participant_id) & SAMPLE.c.marker_cells.is_not(None)
+            (SAMPLE.c.participant_id == reading.participant_id) & SAMPLE.c.marker_cells.is_not(None)
             & (SAMPLE.c.recipient_weight_kg > 0)))}
     return [{"id": s.code, "type": s.type_id, "parent": s.parent, "level": s.level,
              "timepoint": timepoint_label(definition, s.timepoint) or s.timepoint,
@@ -230,7 +251,7 @@ def _samples(connection: Connection, participant_id: int, _code: str, definition
              "dose_per_kg": _("{dose} {marker} cells/kg").format(dose=cells_text(doses[s.code]),
                                                                   marker=markers.get(s.type_id, ""))
              if s.code in doses else None}
-            for s in participant_samples(connection, participant_id)]
+            for s in participant_samples(reading.connection, reading.participant_id)]
 
 
 _READERS = {"consent": _consent, "withdrawal": _withdrawal, "eligibility": _eligibility, "criterion": _criteria,

@@ -42,7 +42,7 @@ RECORDS: dict[str, RecordKind] = {kind.name: kind for kind in (
     RecordKind("withdrawal", True, {
         "withdrawn_on": D, "by_role": C, "stop_follow_up": Y, "stop_data_use": Y, "destroy_samples": Y}),
     RecordKind("eligibility", False, {
-        "decision": C, "confirmed_on": D, "confirmed_by": T, "criteria_not_met": T, "study_version": N},
+        "decision": C, "confirmed_on": D, "confirmed_by": T, "criteria_not_met": T, "study_version": N, "current": Y},
         needs="eligibility"),
     RecordKind("criterion", True, {
         "id": T, "category": C, "text": T, "stage": C, "result": C, "reason": T},

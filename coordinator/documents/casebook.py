@@ -26,6 +26,7 @@ from coordinator.i18n import _
 from coordinator.participants.lifecycle import Status
 from coordinator.participants.queries import permitted_participant_id
 from coordinator.signatures.meanings import Meaning
+from coordinator.signatures.records import CASEBOOK
 from coordinator.signatures.service import with_zone
 from coordinator.storage_errors import environment_errors
 from coordinator.studies import catalogue
@@ -110,6 +111,10 @@ def _signatures(filled: FilledForm, width: float) -> list[Flowable]:
     if filled.form.signature is None:
         return []
     parts: list[Flowable] = [pdf.paragraph(_("Investigator signature"), pdf.styles().section)]
+    if filled.form.signature == CASEBOOK.name:
+        parts.append(pdf.paragraph(_("Signing the casebook covers the participant's data in every form: consent, "
+                                     "values, eligibility, allocation, risk group and the samples as collected or "
+                                     "made (not where they are kept)."), pdf.styles().small))
     if filled.form.signature in SIGNATURES:
         parts += signature_parts(filled.signatures or [], width)
         if any(view.valid for view in filled.signatures or []):

@@ -22,6 +22,7 @@ from coordinator.documents.fonts import BOLD, REGULAR
 from coordinator.documents.pdf import FOOTER_GREY, GRID, HEADER_FILL
 from coordinator.i18n import _
 from coordinator.studies.crf_schema import CrfField, CrfSection
+from coordinator.studies.rule_schema import ItemKind
 from coordinator.studies.schema import StudyDefinition
 
 TICKED, EMPTY = "☒", "☐"
@@ -159,7 +160,8 @@ class SectionPrinter:
             lines.append([pdf.paragraph(field.label, self.styles.question),
                           pdf.paragraph(field.name, self.styles.name),
                           self._answer(section, field, values)])
-        table = Table(lines, colWidths=[label_width, name_width, self.width - label_width - name_width])
+        table = Table(lines, colWidths=[label_width, name_width, self.width - label_width - name_width],
+                      splitInRow=1)
         table.setStyle(TableStyle([
             ("FONTNAME", (0, 0), (-1, -1), REGULAR), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("LINEBELOW", (0, 0), (-1, -1), 0.4, GRID), ("TOPPADDING", (0, 0), (-1, -1), 4 if self.filled else 6),
@@ -195,7 +197,7 @@ class SectionPrinter:
         empty = not body
         if empty:
             body = [[pdf.paragraph(_("Nothing recorded."), self.styles.note)] + [""] * (len(fields) - 1)]
-        table = Table([header, *body], colWidths=self._widths(section, rows), repeatRows=1)
+        table = Table([header, *body], colWidths=self._widths(section, rows), repeatRows=1, splitInRow=1)
         style = [
             ("FONTNAME", (0, 0), (-1, -1), REGULAR), ("FONTSIZE", (0, 0), (-1, -1), 8),
             ("GRID", (0, 0), (-1, -1), 0.5, GRID), ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
@@ -225,7 +227,9 @@ class SectionPrinter:
         choices = self._options(section, field)
         if given is not None:
             return pdf.paragraph(shown(kind, given, choices), self.styles.cell)
-        if choices is not None and len(choices) > TICKABLE:
+        if section.record == "value" and field.value == "value":  # the item says what its answer looks like
+            kind, choices = self._item_answer(row.get("item"))
+        if choices is not None and len(choices) > TICKABLE and section.record != "value":
             return ""  # the code is written in, from the list under the table
         if choices is not None:  # one option a line, so that none breaks in two
             separator = "   " if kind is ValueKind.yes_no else "<br/>"
@@ -235,6 +239,17 @@ class SectionPrinter:
         if kind is ValueKind.time:
             return Boxes(TIME_PATTERN)
         return ""
+
+    def _item_answer(self, item_id: str | None) -> tuple[ValueKind, dict[str, str] | None]:
+        """How a screening item is answered on paper: its choices, yes or no, a date, or a number written in."""
+        item = self.definition.items.get(item_id or "")
+        if item is None:  # the yes/no answer of a criterion without a rule
+            return ValueKind.yes_no, yes_no()
+        if item.kind is ItemKind.choice:
+            return ValueKind.choice, dict(item.choices)
+        if item.kind is ItemKind.yes_no:
+            return ValueKind.yes_no, yes_no()
+        return (ValueKind.date if item.kind is ItemKind.date else ValueKind.text), None
 
     def _widths(self, section: CrfSection, rows: Sequence[Values]) -> list[float]:
         """Each column at least as wide as its longest word (header included), so no word breaks; dates, times
@@ -282,8 +297,9 @@ class SectionPrinter:
 
     @staticmethod
     def _tick_lines(choices: dict[str, str], value: Any = None) -> list[str]:
+        """One option a line, its box joined to its label by a no-break space: a line never ends on a box."""
         chosen = None if value is None else str(value)
-        return [f"{TICKED if code == chosen else EMPTY} {label}" for code, label in choices.items()]
+        return [f"{TICKED if code == chosen else EMPTY}\u00a0{label}" for code, label in choices.items()]
 
     def _ticks(self, choices: dict[str, str], value: Any) -> str:
         return "   ".join(self._tick_lines(choices, value))

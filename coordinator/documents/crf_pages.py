@@ -16,7 +16,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, SimpleDocTemplate
 
 from coordinator.about import PROGRAM, program_version
-from coordinator.documents.fonts import BOLD, REGULAR, draw_text, register_fonts
+from coordinator.documents.fonts import BOLD, REGULAR, draw_text, ellipsized, register_fonts, run_width
 from coordinator.documents.pdf import FOOTER_GREY, FRAME_PADDING, GRID
 from coordinator.documents.qr import draw_qr, qr_runs
 from coordinator.i18n import _
@@ -101,22 +101,27 @@ def crf_canvas(printed: str) -> type[Canvas]:
             self.saveState()
             self.setFillColorRGB(0, 0, 0)
             top = height - 11 * mm
+            label = _("Participant")  # measured first, drawn in reading order (text extraction follows it)
+            code_width = run_width(info.code, BOLD, 10) if info.code else 42 * mm
+            participant = code_width + 2 * mm + run_width(label, REGULAR, 8.5)
             left = SIDE + draw_text(self, SIDE, top, info.study, BOLD, 10) + 3 * mm
-            site = _("Site {site}").format(site=info.site) if info.site else _("Site")
-            left += draw_text(self, left, top, site, REGULAR, 8.5) + 2 * mm
-            if not info.site:
-                self._box(left, top, 30 * mm)
-            label = _("Participant")
-            if info.code:
-                code_width = draw_text(self, right, top, info.code, BOLD, 10, right=True)
-                draw_text(self, right - code_width - 2 * mm, top, label, REGULAR, 8.5, right=True)
+            if info.site:  # a long site name stops short of the participant
+                site = _("Site {site}").format(site=info.site)
+                draw_text(self, left, top, ellipsized(site, REGULAR, 8.5, right - participant - 5 * mm - left),
+                          REGULAR, 8.5)
             else:
-                self._box(right - 42 * mm, top, 42 * mm)
-                draw_text(self, right - 44 * mm, top, label, REGULAR, 8.5, right=True)
+                left += draw_text(self, left, top, _("Site"), REGULAR, 8.5) + 2 * mm
+                self._box(left, top, 30 * mm)
+            if info.code:
+                draw_text(self, right, top, info.code, BOLD, 10, right=True)
+            else:
+                self._box(right - code_width, top, code_width)
+            draw_text(self, right - code_width - 2 * mm, top, label, REGULAR, 8.5, right=True)
             second = top - 5.5 * mm
-            draw_text(self, SIDE, second, f"{info.form_id} · {info.form_title}", BOLD, 9)
-            draw_text(self, right, second, _("Form version {version}").format(version=info.form_version), REGULAR,
-                      8, right=True)
+            version = _("Form version {version}").format(version=info.form_version)
+            room = right - run_width(version, REGULAR, 8) - 5 * mm - SIDE
+            draw_text(self, SIDE, second, ellipsized(f"{info.form_id} · {info.form_title}", BOLD, 9, room), BOLD, 9)
+            draw_text(self, right, second, version, REGULAR, 8, right=True)
             self.setStrokeColor(GRID)
             self.setLineWidth(0.6)
             self.line(SIDE, second - 2.5 * mm, right, second - 2.5 * mm)

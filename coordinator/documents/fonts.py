@@ -49,17 +49,26 @@ def runs(text: str, font: str = REGULAR) -> list[tuple[str, str]]:
             for fallback, characters in groupby(text, key=lambda c: not c.isspace() and not _covers(font, c))]
 
 
-def text_width(text: str, font: str, size: float) -> float:
+def run_width(text: str, font: str, size: float) -> float:
     return sum(pdfmetrics.stringWidth(part, part_font, size) for part, part_font in runs(text, font))
 
 
 def draw_text(canvas: Canvas, x: float, y: float, text: str, font: str, size: float, *, right: bool = False) -> float:
     """Draw text on a canvas starting (or, `right`, ending) at x, each run in a font that has it; returns its
     width. Canvas text has no markup: a name in Hangul in a page header needs this."""
-    width = text_width(text, font, size)
+    width = run_width(text, font, size)
     left = x - width if right else x
     for part, part_font in runs(text, font):
         canvas.setFont(part_font, size)
         canvas.drawString(left, y, part)
         left += pdfmetrics.stringWidth(part, part_font, size)
     return width
+
+
+def ellipsized(text: str, font: str, size: float, width: float) -> str:
+    """The text, cut with "…" where it would run past `width` (a header line shared with other text)."""
+    if run_width(text, font, size) <= width:
+        return text
+    while text and run_width(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"

@@ -3,7 +3,7 @@
 Eligibility: the newest confirmation (who, when, verdict, study version) and the eligibility service's own hash of
 the values it read (`fingerprint`): one definition of what a confirmation reads, so the signature turns invalid
 exactly when the confirmation stops being current. Consent: every consent signature and withdrawal (the signers by
-their record, not their names). Casebook: the participant's study data as a whole, without names.
+their record, not their names). Casebook: the participant's study data as a whole (samples included), without names.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from db.tables import (
     Identity,
     Participant,
     RiskAssessment,
+    Sample,
     ScreeningValue,
     StudyVersion,
 )
@@ -40,6 +41,7 @@ I = Identity.__table__  # noqa: E741
 V = StudyVersion.__table__
 AL = Allocation.__table__
 RA = RiskAssessment.__table__
+SAMPLE = Sample.__table__
 
 
 def _rows(connection: Connection, columns: tuple, where: Any, order: Any) -> list[dict[str, Any]]:
@@ -99,12 +101,16 @@ def consent_refusal(ctx: Context, record: Record, _data: dict[str, Any]) -> str 
 _PARTICIPANT = (P.c.code, V.c.number.label("study_version"), P.c.site_number, P.c.status, P.c.status_date,
                 P.c.arm_code, P.c.registered_on, P.c.enrolled_on, P.c.ended_on, I.c.birth_date, I.c.sex)
 _VALUE = (SV.c.item, SV.c.value, SV.c.unit, SV.c.uln, SV.c.measured_on, SV.c.source, SV.c.recorded_on)
+_SAMPLE = (SAMPLE.c.code, SAMPLE.c.type_id, SAMPLE.c.timepoint, SAMPLE.c.collected_at, SAMPLE.c.volume,
+           SAMPLE.c.unit, SAMPLE.c.taken, SAMPLE.c.parent_id, SAMPLE.c.total_cells, SAMPLE.c.marker_cells,
+           SAMPLE.c.recipient_weight_kg)
 _ALLOCATION = (AL.c.stratum, AL.c.sequence, AL.c.arm_code, AL.c.revealed_at, AL.c.revealed_by)
 
 
 def casebook_content(connection: Connection, record: Record) -> dict[str, Any]:
     """Everything recorded about the participant's course in the study; birth date and sex (they decide age and
-    criteria) but never a name."""
+    criteria) but never a name. The samples as collected or made (what, when, how much, made from what), not where
+    they are kept: storing, moving or shipping a tube does not undo the investigator's review."""
     participant = connection.execute(
         select(*_PARTICIPANT).join(V, V.c.id == P.c.study_version_id).join(I, I.c.participant_id == P.c.id)
         .where(P.c.id == record.id)).one()
@@ -118,6 +124,7 @@ def casebook_content(connection: Connection, record: Record) -> dict[str, Any]:
         "eligibility_confirmations": _rows(connection, _CONFIRMATION, EC.c.participant_id == record.id, EC.c.id),
         "allocation": allocation[0] if allocation else None,
         "risk": risk[0] if risk else None,
+        "samples": _rows(connection, _SAMPLE, SAMPLE.c.participant_id == record.id, SAMPLE.c.code),
     }
 
 

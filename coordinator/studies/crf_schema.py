@@ -12,8 +12,12 @@ NAME_PATTERN = r"^[A-Z][A-Z0-9]{1,7}$"  # SAS names, as CDISC variables are
 FORM_PATTERN = r"^[A-Z][A-Z0-9_]{0,11}$"
 
 
+VERSION_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"  # printed in headers and page QR codes: no separator in it
+RESERVED_FORMS = ("COVER",)  # the casebook's own cover page
+
+
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
 class CrfField(_Strict):
@@ -40,7 +44,7 @@ class CrfForm(_Strict):
     id: str = Field(pattern=FORM_PATTERN)
     title: str = Field(min_length=1)
     domain: str
-    version: str | None = None  # default: the version of the whole set
+    version: str | None = Field(default=None, pattern=VERSION_PATTERN)  # default: the version of the whole set
     sections: list[CrfSection] = Field(min_length=1)
     signature: str | None = None  # the signed record whose signatures it prints, or "paper"
 
@@ -49,7 +53,7 @@ class CrfForm(_Strict):
 
 
 class CaseReportForms(_Strict):
-    version: str = Field(min_length=1)
+    version: str = Field(pattern=VERSION_PATTERN)
     forms: list[CrfForm] = Field(min_length=1)
 
     def form(self, form_id: str) -> CrfForm | None:
@@ -64,6 +68,8 @@ def check_forms(forms: CaseReportForms, has: set[str]) -> None:
     samples, randomization, risk). Raises ValueError naming the form, section and field."""
     _unique("crf forms", [form.id for form in forms.forms])
     for form in forms.forms:
+        if form.id in RESERVED_FORMS:
+            raise ValueError(f"form {form.id}: the name is taken by the casebook's cover; choose another")
         if form.signature is not None and form.signature not in (*SIGNATURES, PAPER):
             raise ValueError(f"form {form.id}: signature must be one of {', '.join((*SIGNATURES, PAPER))}")
         for section in form.sections:

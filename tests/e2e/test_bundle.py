@@ -58,6 +58,13 @@ def test_bundle_builds_creates_its_database_and_shows_the_window(tmp_path: Path)
         (revision,) = connection.execute("SELECT version_num FROM alembic_version").fetchone()
     assert revision, "the bundled migrations did not stamp the database"
 
+    # Printing works frozen: the fonts, the QR codes and the study's forms travel with the bundle.
+    casebooks = work / "mila-casebooks.pdf"
+    run([str(program), "print", "casebooks", "--study", "MILA", "--out", str(casebooks), "--db", str(database)],
+        timeout=300, cwd=work, env=signed_in)
+    fonts = subprocess.run(["pdffonts", str(casebooks)], capture_output=True, text=True, check=True).stdout
+    assert "DejaVuSans" in fonts and " no " not in fonts, fonts
+
     # No command: the window signs in from the environment, opens (offscreen) and saves a screenshot of itself.
     shot = work / "shot.png"
     run([str(program), "--screenshot", str(shot), "--db", str(database)], timeout=120, cwd=work,
@@ -71,4 +78,4 @@ def test_bundle_builds_creates_its_database_and_shows_the_window(tmp_path: Path)
     with sqlite3.connect(database) as connection:
         actions = connection.execute("SELECT new_value FROM audit_trail WHERE table_name = 'user_account' "
                                      "AND action = 'event' ORDER BY id").fetchall()
-    assert actions.count(("signed in",)) == 2, "the sign-ins of the command and of the window were not audited"
+    assert actions.count(("signed in",)) == 3, "the sign-ins of the commands and of the window were not audited"

@@ -280,10 +280,11 @@ def _eligibility(ctx, code: str, definition: StudyDefinition, yes_no: dict[str, 
     assessment = eligibility.assessment(ctx, code)
     confirmation = assessment.confirmation
     decisions = {decision.value: decision.label for decision in Decision}
-    confirmed: Held = {"decision": Coded(None, decisions)}
+    confirmed: Held = {"decision": Coded(None, decisions), "current": Coded(None, yes_no)}
     if confirmation is not None:
         confirmed = {"decision": Coded(confirmation.decision.value, decisions), "confirmed_on": dmy(confirmation.at),
-                     "confirmed_by": confirmation.by, "criteria_not_met": dash(" ".join(confirmation.criteria_not_met))}
+                     "confirmed_by": confirmation.by, "criteria_not_met": dash(" ".join(confirmation.criteria_not_met)),
+                     "current": Coded("yes" if confirmation.current else "no", yes_no)}
     criteria = [{"id": r.criterion.id, "category": Coded(r.criterion.category.value, {
         "inclusion": "Inclusion", "exclusion": "Exclusion"}), "text": r.criterion.text, "stage": r.criterion.stage,
         "result": Coded(r.state.value, {state.value: state.label for state in State}), "reason": dash(r.reason)}

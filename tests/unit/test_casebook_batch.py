@@ -10,13 +10,18 @@ from pypdf import PdfReader
 from reportlab.platypus import KeepTogether, Table
 
 from coordinator.crf.casebook import listed_rows
+from coordinator.documents.blank_crf import print_blank_crf
+from coordinator.documents.casebook import print_casebook
 from coordinator.documents.casebooks import BatchStopped, Selection, print_casebooks
 from coordinator.documents.crf_fields import SectionPrinter, cdash_date
 from coordinator.documents.crf_pages import text_width
 from coordinator.documents.pdf import paper_size
+from coordinator.eligibility import service as eligibility
+from coordinator.eligibility.entry import ValueInput
 from coordinator.errors import InputError, RuleViolation
 from coordinator.studies import catalogue
-from tests.sampling import consented, marrow
+from tests.enrolling import make_eligible, on_day
+from tests.sampling import CONSENTED_ON, consented, marrow
 
 
 @pytest.fixture
@@ -101,3 +106,36 @@ def test_a_printer_named_in_hangul_shows_in_the_footer_of_every_page(workspace, 
              for font in page["/Resources"]["/Font"].values()}
     assert "NanumGothic" in fonts
     assert all("김민준" in page.extract_text() for page in reader.pages)
+
+
+def _text(path) -> str:
+    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(path).pages)
+
+
+def test_a_confirmation_whose_values_changed_prints_that_it_no_longer_holds(workspace, tmp_path):
+    ctx = workspace.ctx
+    code = consented(ctx)
+    make_eligible(ctx, code, "MILA", "AL", CONSENTED_ON)
+    before = _text(print_casebook(ctx, code, tmp_path / "before.pdf"))
+    assert "IECURR ☒ Yes ☐ No" in before
+    eligibility.record(on_day(ctx, CONSENTED_ON), code, [ValueInput("RELAPSE", "yes", source="chart")],
+                       reason="relapse found in the chart")
+    after = _text(print_casebook(ctx, code, tmp_path / "after.pdf"))
+    assert "IECURR ☐ Yes ☒ No" in after
+    assert "☒ Eligible" in after  # what was confirmed stays printed as it was confirmed
+
+
+def test_a_source_longer_than_a_page_splits_across_pages_instead_of_failing(workspace, tmp_path):
+    ctx = workspace.ctx
+    code = consented(ctx)
+    eligibility.record(on_day(ctx, CONSENTED_ON), code,
+                       [ValueInput("COHORT", "AL", source="chart " + "see the long note " * 450)])
+    printed = print_casebook(ctx, code, tmp_path / "long.pdf")
+    assert _text(printed).split().count("note") == 450  # each page break cuts a sentence, none loses a word
+
+
+def test_blank_source_values_offer_each_item_s_own_answers(workspace, tmp_path):
+    text = _text(print_blank_crf(workspace.ctx, "MILA", tmp_path / "blank.pdf"))
+    cohort = "Cohort ☐ Child with acute leukemia at diagnosis ☐ Child having orthopedic surgery (control)"
+    assert cohort in text
+    assert "Relapsed leukemia ☐ Yes ☐ No" in text

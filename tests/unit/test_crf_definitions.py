@@ -189,3 +189,14 @@ def test_a_study_file_without_a_crf_section_still_loads(folder):
     path.write_text(yaml.safe_dump(study, allow_unicode=True), encoding="utf-8")
     loaded = load_file(path)
     assert isinstance(loaded, LoadedStudy) and loaded.definition.crf is None
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "reason"),
+    [("    - id: DM\n", "    - id: COVER\n", "form COVER: the name is taken by the casebook's cover"),
+     ('crf:\n  version: "1.0"\n', 'crf:\n  version: "1|0"\n', "should match pattern"),
+     ("{name: BRTHYY, label: Year of birth, value: birth_year}", '{name: BRTHYY, label: "   ", value: birth_year}',
+      "at least 1 character")],
+    ids=["the cover's name", "a version that would break the page code", "a label of spaces"])
+def test_what_would_break_the_printed_pages_is_refused_at_load(folder, old, new, reason):
+    assert reason in str(_refused(_edit(folder, "MILA", old, new)))
