@@ -1,6 +1,7 @@
 """The casebooks of a study, or of one arm, site or status of it, in one go: into one PDF, one PDF per participant
 in a folder, or to a printer. The batch runs in the database thread with a progress dialog that can stop it;
-stopped or failed, nothing is left behind (coordinator.documents.casebooks writes all or nothing)."""
+stopped or failed, nothing is left behind (coordinator.documents.casebooks writes all or nothing). The dialog cannot
+be closed while a batch runs."""
 
 from __future__ import annotations
 
@@ -26,10 +27,10 @@ from coordinator.errors import CoordinatorError
 from coordinator.participants.lifecycle import Status
 from coordinator.participants.queries import ParticipantQuery, find_ids
 from coordinator.studies.schema import StudyDefinition
-from ui.document_print_dialog import GrowingDialog, tell_failure, tell_printed
-from ui.forms import ERROR_STYLE, buddy_label, heading_label, message_label, say, value_label
+from ui.document_print_dialog import WorkingDialog, tell_failure, tell_printed
+from ui.forms import ERROR_STYLE, buddy_label, heading_label, say, value_label
 from ui.paper import PaperChoice
-from ui.pdf_printing import PdfPrinting, print_pdf
+from ui.pdf_printing import print_pdf
 from ui.sample_forms import ask_pdf_path, documents_folder
 from ui.screening_log_dialog import FOLDER_KEY, SUCCESS_STYLE
 from ui.tasks import Progress, run_task
@@ -69,13 +70,12 @@ def print_casebooks(ctx: Context, chosen: Chosen, out: Path, *, separate: bool, 
                        separate=separate, paper=paper, progress=progress)
 
 
-class CasebooksDialog(GrowingDialog):
+class CasebooksDialog(WorkingDialog):
     def __init__(self, ctx: Context, study: str, definition: StudyDefinition, initial: Chosen | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self._study = study
-        self.printing: PdfPrinting | None = None
         self.setWindowTitle(self.tr("Casebooks of {study}").format(study=study))
         self.setMinimumWidth(620)
         self.heading = heading_label(1.25)
@@ -116,17 +116,14 @@ class CasebooksDialog(GrowingDialog):
         form.addRow(self.tr("Selected:"), self.selected)
         form.addRow(self.tr("Save as:"), outputs)
         form.addRow(buddy_label(self.tr("Pape&r:"), self.paper), self.paper)
-        self.outcome = message_label(SUCCESS_STYLE)
         self.save_button = QPushButton()
         self.save_button.clicked.connect(self.save)
         self.print_button = QPushButton(self.tr("&Print…"))
         self.print_button.setToolTip(self.tr("Every selected casebook in one document, to a printer, with a "
                                              "preview"))
         self.print_button.clicked.connect(self.print_casebooks)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(self.print_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(about)
@@ -237,3 +234,4 @@ class CasebooksDialog(GrowingDialog):
     def _set_busy(self, busy: bool) -> None:
         for button in (self.save_button, self.print_button):
             button.setEnabled(not busy and self._can_print)
+        self.close_button.setEnabled(not busy)

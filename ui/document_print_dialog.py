@@ -1,6 +1,7 @@
 """Printing one document (a participant's casebook or consent checklist, a study's blank CRFs or blank checklist):
 on which paper, then saved as a PDF or sent to a printer through the print dialog with its preview. Either way the
-document is drawn in the database thread; the dialog stays open and says what became of it."""
+document is drawn in the database thread; the dialog stays open and says what became of it, and cannot be closed
+while that work runs."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from ui.paper import A4, PaperChoice
 from ui.pdf_printing import PdfPrinting, PrintStopped, print_pdf
 from ui.sample_forms import ask_pdf_path, write_pdf
 from ui.screening_log_dialog import SUCCESS_STYLE
+from ui.tasks import running_for
 
 Writer = Callable[[Path, str], Path]  # (file to write, paper) -> the file written; runs in the database thread
 
@@ -114,11 +116,35 @@ class GrowingDialog(QDialog):
         return handled
 
 
-class DocumentPrintDialog(GrowingDialog):
+class WorkingDialog(GrowingDialog):
+    """A dialog whose documents are written or printed in the database thread: it refuses to close while that
+    work runs (the work's result would come back to deleted widgets, and a temporary file for the printer could
+    stay behind), saying so in its outcome line. Close is greyed meanwhile, where the dialog knows when the work
+    ends (printing); a plain save only refuses during the moment before its progress dialog shows."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.printing: PdfPrinting | None = None
+        self.outcome = message_label(SUCCESS_STYLE)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        self.buttons.rejected.connect(self.reject)
+        self.close_button = self.buttons.button(QDialogButtonBox.StandardButton.Close)
+
+    def working(self) -> bool:
+        return self.printing is not None or running_for(self)
+
+    def reject(self) -> None:  # Close, Escape, the window's close button
+        if self.working():
+            self.outcome.setStyleSheet("")
+            say(self.outcome, _tr("Please wait: the document is still being written or printed."))
+            return
+        super().reject()
+
+
+class DocumentPrintDialog(WorkingDialog):
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = document
-        self.printing: PdfPrinting | None = None
         self.setWindowTitle(self.tr("Print: {title}").format(title=document.title))
         self.setMinimumWidth(560)
         self.heading = heading_label(1.25)
@@ -133,16 +159,13 @@ class DocumentPrintDialog(GrowingDialog):
         else:
             self.paper.hide()
             form.addRow(self.tr("Paper:"), QLabel(self.tr("A4 (a printer on US Letter gets it shrunk to fit)")))
-        self.outcome = message_label(SUCCESS_STYLE)
         self.save_button = QPushButton(self.tr("&Save as PDF…"))
         self.save_button.clicked.connect(self.save)
         self.print_button = QPushButton(self.tr("&Print…"))
         self.print_button.setToolTip(self.tr("Choose the printer and check the pages in a preview"))
         self.print_button.clicked.connect(self.print_document)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(self.print_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.about)
@@ -188,5 +211,5 @@ class DocumentPrintDialog(GrowingDialog):
     def _set_busy(self, busy: bool) -> None:
         if not busy:
             self.printing = None
-        for button in (self.save_button, self.print_button):
+        for button in (self.save_button, self.print_button, self.close_button):
             button.setEnabled(not busy)

@@ -385,10 +385,10 @@ class MainWindow(QMainWindow):
             self.studies.show_summaries(list(self._summaries.values()), study)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
-        if tasks_running():  # a backup or restore must finish: stopping it halfway could lose its result
+        if tasks_running():  # a backup, restore or print must finish: stopping it halfway could lose its result
             event.ignore()
-            self.statusBar().showMessage(self.tr("Please wait: the backup, restore or check is still running."),
-                                         5000)
+            self.statusBar().showMessage(
+                self.tr("Please wait: the work in progress (a backup, a check, printing) must end first."), 5000)
             return
         self.idle_lock.stop()
         if self._remember_layout:

@@ -3,7 +3,10 @@
 Like Picard's run_task and Anki's QueryOp: one worker thread for database work, so tasks never overlap, and a
 progress dialog that appears only when the work takes longer than PROGRESS_DELAY_MS (a quick task shows nothing).
 A batch the user asked for (casebooks, printing) is `cancellable`: its progress dialog shows at once with a bar and
-a Cancel button, the work reports its steps, and learns from the answer that the user wants it stopped.
+a Cancel button, the work reports its steps, and learns from the answer that the user wants it stopped. The progress
+dialog stays, modal, until the work has ended (Cancel only asks it to stop): the dialog that started the work cannot
+be closed under it. Should the widget that asked for the work be gone anyway when it ends, its callbacks are not
+called (they would touch deleted widgets); `on_orphaned` is, to tidy what the work left.
 """
 
 from __future__ import annotations
@@ -12,8 +15,10 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal, Slot
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtCore import SIGNAL, SLOT, QObject, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
+from shiboken6 import isValid
 
 from ui import messages
 
@@ -33,6 +38,52 @@ def _database_thread() -> QThreadPool:
     return _pool
 
 
+class TaskProgress(QProgressDialog):
+    """The progress of one task. Unlike Qt's own, Cancel (the button, Escape, the window's close button) does not
+    hide it: it says "Stopping…" and stays, modal, until the work has ended; a task that cannot stop ignores them.
+
+    Signals:
+        stop_requested(): the user asked a cancellable task to stop (once).
+    """
+
+    stop_requested = Signal()
+
+    def __init__(self, label: str, parent: QWidget, *, cancellable: bool) -> None:
+        super().__init__(parent)  # with Qt's Cancel button, and Escape for it
+        self._cancellable = cancellable
+        self.stopping = False
+        self.setLabelText(label)
+        self.setRange(0, 0)
+        if cancellable:
+            self.setCancelButtonText(self.tr("Cancel"))
+        else:
+            self.setCancelButton(None)  # backup and restore cannot be stopped halfway
+        # Qt's cancel() would hide the dialog, and the modality with it: the button and Escape only ask to stop.
+        QObject.disconnect(self, SIGNAL("canceled()"), self, SLOT("cancel()"))
+        self.canceled.connect(self.request_stop)
+        self.setAutoReset(False)  # the last step is not the end: the result is not delivered yet
+        self.setAutoClose(False)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumDuration(0)
+        self.setMinimumWidth(420)
+
+    def request_stop(self) -> None:
+        if not self._cancellable or self.stopping:
+            return
+        self.stopping = True
+        self.setLabelText(self.tr("Stopping…"))
+        for button in self.findChildren(QPushButton):
+            button.setEnabled(False)
+        self.stop_requested.emit()
+
+    def reject(self) -> None:  # Escape, where there is no Cancel button
+        self.request_stop()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        event.ignore()
+        self.request_stop()
+
+
 class _Task(QObject):
     """Lives in the main thread; the worker emits `done`, which Qt queues to the main thread.
 
@@ -45,13 +96,14 @@ class _Task(QObject):
     moved = Signal(int, int)
 
     def __init__(self, parent: QWidget, label: str, on_success: Callable[[Any], None],
-                 on_failure: Callable[[BaseException], None]) -> None:
+                 on_failure: Callable[[BaseException], None], on_orphaned: Callable[[], None] | None) -> None:
         super().__init__()
-        self._parent = parent
+        self.parent_widget = parent
         self._label = label
         self._on_success = on_success
         self._on_failure = on_failure
-        self._progress: QProgressDialog | None = None
+        self._on_orphaned = on_orphaned
+        self._progress: TaskProgress | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._show_progress)
@@ -59,12 +111,14 @@ class _Task(QObject):
         self.done.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         self.moved.connect(self._show_moved, Qt.ConnectionType.QueuedConnection)
 
-    def start(self, work: Callable[..., Any], *, quiet: bool, cancellable: bool) -> None:
+    def start(self, work: Callable[..., Any], *, quiet: bool, cancellable: bool, at_once: bool) -> None:
         if cancellable:
             self._open_progress(cancellable=True)  # asked for, and long: the user sees it start
             _database_thread().start(lambda: self._run(lambda: work(self._report)))
             return
-        if not quiet:
+        if at_once:
+            self._open_progress(cancellable=False)
+        elif not quiet:
             self._timer.start(PROGRESS_DELAY_MS)
         _database_thread().start(lambda: self._run(work))
 
@@ -82,37 +136,39 @@ class _Task(QObject):
 
     @Slot()
     def _show_progress(self) -> None:
-        self._open_progress(cancellable=False)
+        if isValid(self.parent_widget):
+            self._open_progress(cancellable=False)
 
     def _open_progress(self, *, cancellable: bool) -> None:
-        self._progress = QProgressDialog(self._label, "", 0, 0, self._parent)
-        if cancellable:
-            self._progress.setCancelButtonText(self.tr("Cancel"))
-            self._progress.canceled.connect(self._stop.set)
-        else:
-            self._progress.setCancelButton(None)  # backup and restore cannot be stopped halfway
-        self._progress.setAutoReset(False)  # the last step is not the end: the result is not delivered yet
-        self._progress.setAutoClose(False)
-        self._progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self._progress.setMinimumDuration(0)
-        self._progress.setMinimumWidth(420)
+        self._progress = TaskProgress(self._label, self.parent_widget, cancellable=cancellable)
+        self._progress.stop_requested.connect(self._stop.set)
         self._progress.show()
+
+    def _progress_shown(self) -> TaskProgress | None:
+        """The progress dialog, unless it has gone with the widget that asked for the work."""
+        return self._progress if self._progress is not None and isValid(self._progress) else None
 
     @Slot(int, int)
     def _show_moved(self, done: int, total: int) -> None:
-        if self._progress is not None and not self._stop.is_set():
-            self._progress.setMaximum(total)
-            self._progress.setValue(min(done, total))
+        progress = self._progress_shown()
+        if progress is not None and not progress.stopping:
+            progress.setMaximum(total)
+            progress.setValue(min(done, total))
 
     @Slot(object, object)
     def _deliver(self, result: Any, error: BaseException | None) -> None:
         self._timer.stop()
-        if self._progress is not None:
-            self._progress.reset()  # stops its own timer
-            self._progress.hide()
-            self._progress.deleteLater()
+        progress = self._progress_shown()
+        if progress is not None:
+            progress.reset()  # stops its own timer
+            progress.hide()
+            progress.deleteLater()
+        self._progress = None
         _running.discard(self)
-        if error is not None:
+        if not isValid(self.parent_widget):  # closed by the program meanwhile: nobody to tell
+            if self._on_orphaned is not None:
+                self._on_orphaned()
+        elif error is not None:
             self._on_failure(error)
         else:
             self._on_success(result)
@@ -123,17 +179,29 @@ def tasks_running() -> bool:
     return bool(_running)
 
 
+def running_for(widget: QWidget) -> bool:
+    """True while work asked for by this widget (or one inside it) runs or its result is not delivered yet: the
+    dialog must not close under it."""
+    return any(isValid(task.parent_widget) and (task.parent_widget is widget or widget.isAncestorOf(
+        task.parent_widget)) for task in _running)
+
+
 def run_task(parent: QWidget, label: str, work: Callable[..., Any], on_success: Callable[[Any], None],
              on_failure: Callable[[BaseException], None] | None = None, *, quiet: bool = False,
-             cancellable: bool = False) -> None:
+             cancellable: bool = False, at_once: bool = False,
+             on_orphaned: Callable[[], None] | None = None) -> None:
     """Run work() in the database thread; call on_success(result) or on_failure(error) on the main thread.
 
     Without on_failure, the error is reported by ui.messages (plain message, or crash dialog for a bug).
     `quiet` work the user did not ask for (the check at start) never shows the progress dialog over the window.
+    `at_once` work the user waits for (a document for the printer) shows the progress dialog at once, not after
+    PROGRESS_DELAY_MS.
     `cancellable` work is called as work(progress), progress being a `Progress` to call from the worker thread at
     each step: the dialog (shown at once) moves, and after Cancel progress returns False; the work then stops by
     raising its own error, which goes to on_failure like any other.
+    `on_orphaned()` is called instead of either when `parent` has been deleted before the work ended.
     """
-    task = _Task(parent, label, on_success, on_failure or (lambda error: messages.report(error, parent)))
+    task = _Task(parent, label, on_success, on_failure or (lambda error: messages.report(error, parent)),
+                 on_orphaned)
     _running.add(task)
-    task.start(work, quiet=quiet, cancellable=cancellable)
+    task.start(work, quiet=quiet, cancellable=cancellable, at_once=at_once)

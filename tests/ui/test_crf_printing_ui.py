@@ -7,15 +7,18 @@ from __future__ import annotations
 import io
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PIL import Image, ImageChops, ImageStat
 from pypdf import PdfReader
 from PySide6.QtCore import QBuffer, QIODevice, QLocale, QPoint, QSettings, Qt, QTimer
+from PySide6.QtGui import QPageLayout
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
-from PySide6.QtWidgets import QDialog, QFileDialog, QProgressDialog, QPushButton
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QProgressDialog, QPushButton
 
 from coordinator.documents.casebook import print_casebook
 from tests.sampling import consented, marrow
@@ -25,6 +28,7 @@ from ui import casebooks_dialog, pdf_printing
 from ui.casebooks_dialog import CasebooksDialog
 from ui.document_print_dialog import DocumentPrintDialog
 from ui.paper import PAPER_KEY, PaperChoice, locale_paper
+from ui.tasks import tasks_running
 
 A4_POINTS, LETTER_POINTS = (595, 842), (612, 792)
 LETTER_TEXT, A4_TEXT = "US Letter (8.5 × 11 in)", "A4 (210 × 297 mm)"
@@ -56,6 +60,10 @@ def offer_file(monkeypatch, target: Path) -> list[str]:
 def outcome_of(qtbot, dialog) -> str:
     qtbot.waitUntil(dialog.outcome.isVisible, timeout=20_000)  # written in the database thread
     return dialog.outcome.text()
+
+
+def close_button(dialog) -> QPushButton:
+    return dialog.buttons.button(QDialogButtonBox.StandardButton.Close)
 
 
 # The menu opened for its picture: the offscreen platform cannot raise it nor give it the keyboard (this mark
@@ -311,18 +319,34 @@ def test_printing_draws_each_page_of_the_pdf_on_the_chosen_paper(qtbot, tmp_path
     document.close()
 
 
-def test_print_shows_the_preview_then_prints_in_the_background_and_cleans_up(qtbot, monkeypatch, tmp_path, window,
-                                                                             people):
-    sent = tmp_path / "sent.pdf"
+def to_file(monkeypatch, sent: Path) -> None:
+    """The printer the dialogs start from prints to the PDF file `sent` (the print dialog shows it as its
+    choice)."""
+    real = pdf_printing.new_printer
 
-    def to_file(paper: str, title: str) -> QPrinter:
-        printer = real_printer(paper, title)
+    def printer_to_file(paper: str, title: str) -> QPrinter:
+        printer = real(paper, title)
         printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
         printer.setOutputFileName(str(sent))
         return printer
 
-    real_printer = pdf_printing.new_printer
-    monkeypatch.setattr(pdf_printing, "new_printer", to_file)
+    monkeypatch.setattr(pdf_printing, "new_printer", printer_to_file)
+
+
+def press_print(qtbot) -> QPrintDialog:
+    """Qt's own print dialog, once it has opened, left with its Print button as the user would."""
+    qtbot.waitUntil(lambda: len(visible(QPrintDialog)) == 1, timeout=20_000)
+    dialog = visible(QPrintDialog)[0]
+    shot(dialog, "print-dialog")
+    qtbot.mouseClick(dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok),
+                     Qt.MouseButton.LeftButton)
+    return dialog
+
+
+def test_print_shows_the_preview_then_prints_in_the_background_and_cleans_up(qtbot, monkeypatch, tmp_path, window,
+                                                                             people):
+    sent = tmp_path / "sent.pdf"
+    to_file(monkeypatch, sent)
     select_participant(qtbot, window, people["Hervé"])
     menu_action(window, "Print", "Print casebook…").trigger()
     dialog = wait_for(qtbot, DocumentPrintDialog)
@@ -357,44 +381,48 @@ def test_closing_the_preview_prints_nothing_and_removes_the_temporary_file(qtbot
     assert not dialog.outcome.isVisible()
 
 
-def straight_to(monkeypatch, sent: Path) -> list[QPrinter]:
-    """No preview, and a print dialog that the user leaves with Print at once, printing to the file `sent`;
-    returns the printers it was shown."""
-    asked: list[QPrinter] = []
-
-    class Accepting(QDialog):
-        def __init__(self, printer: QPrinter, parent) -> None:
-            super().__init__(parent)
-            printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-            printer.setOutputFileName(str(sent))
-            asked.append(printer)
-
-        def open(self) -> None:
-            QTimer.singleShot(0, self.accept)
-
-    monkeypatch.setattr(pdf_printing, "QPrintDialog", Accepting)
-    return asked
-
-
 def test_a_long_batch_goes_to_the_print_dialog_without_a_preview(qtbot, monkeypatch, tmp_path, window, crowd):
-    """Past PREVIEW_PAGES the preview would draw every page before it shows: the print dialog comes at once."""
+    """Past PREVIEW_PAGES the preview would keep too many pictures: Qt's own print dialog comes instead (opened
+    for real: PySide6 gives QPrintDialog an open() that wants two arguments)."""
     sent = tmp_path / "batch.pdf"
     monkeypatch.setattr(pdf_printing, "PREVIEW_PAGES", 10)
-    asked = straight_to(monkeypatch, sent)
+    to_file(monkeypatch, sent)
     dialog = open_batch(qtbot, window)
     choose(qtbot, dialog.status, "Enrolled")
     qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    temporary = dialog.printing.path
+    asked = press_print(qtbot)
+    assert asked.windowTitle().startswith("Print Casebooks of MILA (") and not visible(QPrintPreviewDialog)
     said = outcome_of(qtbot, dialog)
-    assert len(asked) == 1 and not visible(QPrintPreviewDialog)
     pages = len(PdfReader(sent).pages)
     assert said == f"Printed to {sent}: {pages} pages." and pages > 10
     assert not visible(QProgressDialog)
+    assert not temporary.parent.exists()
+    assert dialog.print_button.isEnabled() and close_button(dialog).isEnabled()
+
+
+def test_cancel_in_the_print_dialog_prints_nothing_and_removes_the_temporary_file(qtbot, monkeypatch, tmp_path,
+                                                                                  window, people):
+    sent = tmp_path / "sent.pdf"
+    monkeypatch.setattr(pdf_printing, "PREVIEW_PAGES", 0)
+    to_file(monkeypatch, sent)
+    select_study(qtbot, window, "MILA")
+    menu_action(window, "Print", "Blank CRFs…").trigger()
+    dialog = wait_for(qtbot, DocumentPrintDialog)
+    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    temporary = dialog.printing.path
+    qtbot.waitUntil(lambda: len(visible(QPrintDialog)) == 1, timeout=20_000)
+    buttons = visible(QPrintDialog)[0].findChild(QDialogButtonBox)
+    qtbot.mouseClick(buttons.button(QDialogButtonBox.StandardButton.Cancel), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.print_button.isEnabled)
+    assert not temporary.parent.exists() and not sent.exists()
+    assert not dialog.outcome.isVisible()
 
 
 def test_cancel_while_printing_aborts_the_print_job(qtbot, monkeypatch, tmp_path, window, people):
     sent = tmp_path / "sent.pdf"
     monkeypatch.setattr(pdf_printing, "PREVIEW_PAGES", 0)
-    straight_to(monkeypatch, sent)
+    to_file(monkeypatch, sent)
     gate = threading.Event()
     real = pdf_printing.paint_pdf
 
@@ -407,6 +435,7 @@ def test_cancel_while_printing_aborts_the_print_job(qtbot, monkeypatch, tmp_path
     dialog = wait_for(qtbot, DocumentPrintDialog)
     qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
     temporary = dialog.printing.path
+    press_print(qtbot)
     qtbot.waitUntil(lambda: any(box.labelText() == "Printing Blank CRFs of MILA…" for box in visible(QProgressDialog)))
     progress = visible(QProgressDialog)[0]
     cancel = next(button for button in progress.findChildren(QPushButton) if button.text() == "Cancel")
@@ -415,3 +444,185 @@ def test_cancel_while_printing_aborts_the_print_job(qtbot, monkeypatch, tmp_path
     assert outcome_of(qtbot, dialog) == "Stopped: printing was cancelled."
     assert not temporary.parent.exists() and not sent.exists()  # a printer to file leaves no half-written file
     assert dialog.print_button.isEnabled()
+
+
+def held_document(dialog: DocumentPrintDialog, gate: threading.Event) -> None:
+    """The dialog's document is written only once the test opens the gate."""
+    real = dialog.document.write
+    dialog.document = replace(dialog.document, write=lambda out, paper: gate.wait(10) and real(out, paper))
+
+
+@pytest.mark.parametrize("how", ["button", "escape"])
+def test_cancel_says_stopping_and_the_dialog_waits_until_the_batch_has_stopped(qtbot, monkeypatch, tmp_path, window,
+                                                                              crowd, how):
+    """Qt's own Cancel would hide the progress, and its modality with it: the dialog could then be closed under the
+    batch, whose result would come back to deleted widgets."""
+    dialog = open_batch(qtbot, window)
+    target = tmp_path / "all.pdf"
+    offer_file(monkeypatch, target)
+    gate = threading.Event()
+    real = casebooks_dialog.print_casebooks
+
+    def held(*args, progress, **options):
+        return real(*args, progress=lambda done, total: gate.wait(10) and progress(done, total), **options)
+
+    monkeypatch.setattr(casebooks_dialog, "print_casebooks", held)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    progress = visible(QProgressDialog)[0]
+    cancel = next(button for button in progress.findChildren(QPushButton) if button.text() == "Cancel")
+    if how == "button":
+        qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    else:
+        progress.activateWindow()
+        qtbot.waitUntil(progress.isActiveWindow)
+        qtbot.keyClick(progress, Qt.Key.Key_Escape)
+    assert progress.isVisible() and progress.windowModality() == Qt.WindowModality.WindowModal
+    assert progress.labelText() == "Stopping…" and not cancel.isEnabled()
+    qtbot.keyClick(progress, Qt.Key.Key_Escape)
+    progress.close()  # the progress window's own close button
+    assert progress.isVisible()
+    shot(progress, "casebooks-stopping")
+    assert not close_button(dialog).isEnabled()
+    dialog.close()  # the dialog's close button, which the modal progress leaves no way to reach
+    assert dialog.isVisible()
+    window.close()  # File > Quit, or Quit in the idle lock
+    assert window.isVisible()
+    gate.set()
+    qtbot.waitUntil(lambda: dialog.outcome.text() == "Stopped: nothing was written.", timeout=20_000)
+    assert not visible(QProgressDialog) and not target.exists()
+    assert close_button(dialog).isEnabled()
+    qtbot.mouseClick(close_button(dialog), Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+
+
+def test_the_print_dialog_stays_while_the_document_is_prepared(qtbot, window, people):
+    """The consent checklist names the participant: its temporary file must go, so the dialog that owns it must
+    not close while it is written (the progress shows at once, Close is greyed and refused)."""
+    code = people["Léa"]
+    select_participant(qtbot, window, code)
+    menu_action(window, "Print", "Consent checklist…").trigger()
+    dialog = wait_for(qtbot, DocumentPrintDialog)
+    gate = threading.Event()
+    held_document(dialog, gate)
+    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    temporary = dialog.printing.path
+    assert [box.labelText() for box in visible(QProgressDialog)] == [
+        f"Preparing Consent checklist of {code} for printing…"]
+    assert not close_button(dialog).isEnabled()
+    dialog.close()
+    assert dialog.isVisible()
+    gate.set()
+    qtbot.waitUntil(lambda: len(visible(QPrintPreviewDialog)) == 1, timeout=20_000)
+    assert "Dubois" in text_of(temporary)
+    visible(QPrintPreviewDialog)[0].reject()
+    qtbot.waitUntil(close_button(dialog).isEnabled)
+    assert not temporary.parent.exists()
+    dialog.close()
+    assert not dialog.isVisible()
+
+
+def test_a_print_dialog_deleted_under_its_work_leaves_no_file_and_no_error(qtbot, window, people):
+    """Should the program delete the dialog anyway (the window ending), the work's end tidies up and tells no
+    one: no error about deleted objects, no temporary file left with a name in it."""
+    select_participant(qtbot, window, people["Léa"])
+    menu_action(window, "Print", "Consent checklist…").trigger()
+    dialog = wait_for(qtbot, DocumentPrintDialog)
+    gate = threading.Event()
+    held_document(dialog, gate)
+    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    temporary = dialog.printing.path
+    shiboken6.delete(dialog)
+    gate.set()
+    qtbot.waitUntil(lambda: not tasks_running(), timeout=20_000)
+    assert not temporary.parent.exists()
+    assert not visible(QPrintPreviewDialog) and not visible(QProgressDialog)
+
+
+def test_a_print_dialog_deleted_under_its_preview_removes_the_temporary_file(qtbot, window, people):
+    select_participant(qtbot, window, people["Léa"])
+    menu_action(window, "Print", "Consent checklist…").trigger()
+    dialog = wait_for(qtbot, DocumentPrintDialog)
+    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(visible(QPrintPreviewDialog)) == 1, timeout=20_000)
+    temporary = dialog.printing.path
+    assert temporary.exists()
+    shiboken6.delete(dialog)
+    assert not temporary.parent.exists()
+    assert not visible(QPrintPreviewDialog)
+
+
+def test_a_temporary_folder_left_at_the_end_is_removed_when_the_program_exits():
+    scratch = pdf_printing.Scratch()
+    (scratch.folder / "document.pdf").write_bytes(b"%PDF")
+    pdf_printing._remove_left_folders()  # registered with atexit
+    assert not scratch.folder.exists()
+
+
+def test_saving_refuses_to_close_until_the_pdf_is_written(qtbot, monkeypatch, tmp_path, window, people):
+    """Before its progress dialog shows (600 ms), a save leaves Close within reach: it says to wait instead."""
+    select_study(qtbot, window, "MILA")
+    menu_action(window, "Print", "Blank CRFs…").trigger()
+    dialog = wait_for(qtbot, DocumentPrintDialog)
+    gate = threading.Event()
+    held_document(dialog, gate)
+    target = tmp_path / "blank.pdf"
+    offer_file(monkeypatch, target)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(close_button(dialog), Qt.MouseButton.LeftButton)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.isVisible()
+    assert dialog.outcome.text() == "Please wait: the document is still being written or printed."
+    gate.set()
+    qtbot.waitUntil(lambda: dialog.outcome.text() == f"Written: {target}", timeout=20_000)
+    qtbot.mouseClick(close_button(dialog), Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+
+
+def test_a_save_whose_dialog_is_deleted_meanwhile_ends_without_error(qtbot, monkeypatch, tmp_path, window, people):
+    select_study(qtbot, window, "MILA")
+    menu_action(window, "Print", "Blank CRFs…").trigger()
+    dialog = wait_for(qtbot, DocumentPrintDialog)
+    gate = threading.Event()
+    held_document(dialog, gate)
+    target = tmp_path / "blank.pdf"
+    offer_file(monkeypatch, target)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    shiboken6.delete(dialog)
+    gate.set()
+    qtbot.waitUntil(lambda: not tasks_running(), timeout=20_000)
+    assert target.exists()  # written all the same: only the saying is left out
+
+
+def test_the_preview_draws_pictures_rendered_in_the_worker(qtbot, monkeypatch, window):
+    """Rendering a page takes ~7 ms: 40 of them on the UI thread stalled it for 0.2 s, again at each change of
+    page setup. The worker renders them; the preview only draws them."""
+    rendered_on: list[threading.Thread] = []
+    drawn: list[float] = []
+    real_render, real_paint = pdf_printing.page_image, pdf_printing.PdfPrinting._paint_requested
+
+    def render(*args):
+        rendered_on.append(threading.current_thread())
+        return real_render(*args)
+
+    def paint(printing, printer):
+        started = time.perf_counter()
+        real_paint(printing, printer)
+        drawn.append(time.perf_counter() - started)
+
+    monkeypatch.setattr(pdf_printing, "page_image", render)
+    monkeypatch.setattr(pdf_printing.PdfPrinting, "_paint_requested", paint)
+    select_study(qtbot, window, "MILA")
+    menu_action(window, "Print", "Blank CRFs…").trigger()
+    dialog = wait_for(qtbot, DocumentPrintDialog)
+    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(visible(QPrintPreviewDialog)) == 1, timeout=20_000)
+    preview = visible(QPrintPreviewDialog)[0]
+    widget = preview.findChild(QPrintPreviewWidget)
+    qtbot.waitUntil(lambda: widget.pageCount() > 1)
+    widget.setOrientation(QPageLayout.Orientation.Landscape)  # a change of page setup draws every page again
+    qtbot.waitUntil(lambda: len(drawn) == 2)
+    assert len(rendered_on) == widget.pageCount()  # each page once, for the preview
+    assert threading.main_thread() not in rendered_on
+    assert max(drawn) < 0.05, drawn
+    preview.reject()
+    qtbot.waitUntil(dialog.print_button.isEnabled)

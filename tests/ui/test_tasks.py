@@ -57,7 +57,7 @@ def test_the_window_stays_open_until_a_running_backup_is_done(qtbot, window):
     tasks.run_task(window, "Writing the backup…", release.wait, done.append)
     window.close()
     assert window.isVisible()
-    assert "still running" in window.statusBar().currentMessage()
+    assert "must end first" in window.statusBar().currentMessage()
     release.set()
     qtbot.waitUntil(lambda: done == [True])
     window.close()
