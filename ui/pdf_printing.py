@@ -281,9 +281,10 @@ class PdfPrinting:
     def _printed(self, sheets: int) -> None:
         target = self.printer.outputFileName()
         if target:
-            self._end(_tr("Printed to {file}: %n page(s).", "", sheets).format(file=target))
+            self._end(QCoreApplication.translate("pdf_printing", "Printed to {file}: %n page(s).", "", sheets).format(
+                file=target))
         else:
-            self._end(_tr("Sent to {printer}: %n page(s).", "", sheets).format(
+            self._end(QCoreApplication.translate("pdf_printing", "Sent to {printer}: %n page(s).", "", sheets).format(
                 printer=self.printer.printerName() or _tr("the printer")))
 
     def _failed(self, error: BaseException) -> None:
