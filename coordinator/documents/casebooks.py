@@ -114,15 +114,34 @@ def _stepper(done: int, total: int, progress: Progress | None) -> Callable[[], N
     return step
 
 
+class _NextCasebook(Flowable):
+    """Takes no room: where layout reaches it, the next casebook's pages follow (ReportLab's generated content, as
+    in its DocIf). A batch so holds one casebook's flowables at a time, not the whole batch's: 500 casebooks made
+    over a million objects, which Python's garbage collector rescanned with the GIL held (the window froze for up
+    to a second, bench/casebooks.py) and freed in one go at the end."""
+
+    def __init__(self, pages: Callable[[], list[Flowable]]) -> None:
+        super().__init__()
+        self._pages = pages
+
+    def wrap(self, _available_width: float, _available_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self._frame.add_generated_content(*self._pages())
+
+
 def _write_one(books: list[Casebook], out: Path, printing: Printing, step: Callable[[], None],
                selection: Selection) -> Path:
-    story: list[Flowable] = []
-    for number, book in enumerate(books, start=1):
-        if story:
-            story.append(PageBreak())
-        story += casebook_story(book, number, printing, reached=step if number > 1 else None)
+    def pages(number: int) -> list[Flowable]:
+        """Casebook `number`, then what brings in the next one."""
+        story = casebook_story(books[number - 1], number, printing, reached=step if number > 1 else None)
+        if number < len(books):
+            story += [PageBreak(), _NextCasebook(lambda: pages(number + 1))]
+        return story
+
     with pdf.replacing(out, pdf.PDF_FAILURE) as target:
-        build_crf(target, story, title=_("Casebooks {study}").format(study=books[0].study),
+        build_crf(target, pages(1), title=_("Casebooks {study}").format(study=books[0].study),
                   subject=_("Case report forms of {count} participants of study {study}").format(
                       count=len(books), study=books[0].study),
                   keywords=[books[0].study, "CRF", "CDASH", *_described(selection)], pagesize=printing.pagesize,
