@@ -29,6 +29,7 @@ TICKED, EMPTY = "☒", "☐"
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 TICKABLE = 4  # a blank table cell offers at most this many options to tick; longer lists are written as codes
 BLANK_TEXT = 30 * mm  # the least room to write a text by hand
+LONG_TEXT = 1500  # characters: a cell this long may not fit a page
 KEPT_ROWS = 10  # a table up to this many rows stays on one page with its title; a longer one starts where it is...
 START_ROOM = 60 * mm  # ...if this much room is left, and continues on the next page under its header
 NOTHING = "—"  # printed where the database holds no value
@@ -65,6 +66,12 @@ _PADDING = 6.5  # points: a cell's left and right padding, and a little air
 
 def _width(text: str, font: str) -> float:
     return stringWidth(text, font, 8)
+
+
+def _very_long(rows: Sequence[Values]) -> bool:
+    """Whether a row may be taller than a page (a source of pages of text), so that it must split inside itself.
+    Only then: ReportLab's split inside rows can leave a lone repeated header at the foot of a page."""
+    return any(len(str(value)) > LONG_TEXT for row in rows for value in row.values())
 
 
 class Boxes(Flowable):
@@ -161,7 +168,7 @@ class SectionPrinter:
                           pdf.paragraph(field.name, self.styles.name),
                           self._answer(section, field, values)])
         table = Table(lines, colWidths=[label_width, name_width, self.width - label_width - name_width],
-                      splitInRow=1)
+                      splitInRow=_very_long(rows))
         table.setStyle(TableStyle([
             ("FONTNAME", (0, 0), (-1, -1), REGULAR), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("LINEBELOW", (0, 0), (-1, -1), 0.4, GRID), ("TOPPADDING", (0, 0), (-1, -1), 4 if self.filled else 6),
@@ -197,7 +204,8 @@ class SectionPrinter:
         empty = not body
         if empty:
             body = [[pdf.paragraph(_("Nothing recorded."), self.styles.note)] + [""] * (len(fields) - 1)]
-        table = Table([header, *body], colWidths=self._widths(section, rows), repeatRows=1, splitInRow=1)
+        table = Table([header, *body], colWidths=self._widths(section, rows), repeatRows=1,
+                      splitInRow=_very_long(rows))
         style = [
             ("FONTNAME", (0, 0), (-1, -1), REGULAR), ("FONTSIZE", (0, 0), (-1, -1), 8),
             ("GRID", (0, 0), (-1, -1), 0.5, GRID), ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
@@ -264,11 +272,17 @@ class SectionPrinter:
                 texts = self._tick_lines(choices) if len(choices) <= TICKABLE else list(choices)
             else:
                 texts = [shown(kind, row.get(field.value), choices) for row in rows[:60]]
+            least_here = fixed.get(kind, 0)
+            if not self.filled and section.record == "value" and field.value == "value":  # each item's answers
+                answers = [self._item_answer(row.get("item")) for row in rows]
+                texts = [line for _kind, options in answers if options for line in self._tick_lines(options)]
+                if any(answer is ValueKind.date for answer, _options in answers):
+                    least_here = Boxes(DATE_PATTERN).wrap(0, 0)[0] + _PADDING
             words = [word for text in texts for word in text.split()]  # the cells, in the regular font
             longest_word = max(max(_width(word, BOLD) for word in field.label.split()),  # the header, bold
                                max((_width(word, REGULAR) for word in words), default=0),
                                _width(field.name, BOLD) * 6.5 / 8) + _PADDING
-            least.append(max(longest_word, fixed.get(kind, 0)))
+            least.append(max(longest_word, least_here))
             longest = max((_width(text, REGULAR) for text in texts), default=0) + _PADDING
             if not self.filled and kind is ValueKind.text and all(text == NOTHING for text in texts):
                 longest = BLANK_TEXT  # room to write
