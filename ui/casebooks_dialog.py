@@ -5,7 +5,6 @@ be closed while a batch runs."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,9 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator.context import Context
+from coordinator.crf.selection import Selection
 from coordinator.errors import CoordinatorError
 from coordinator.participants.lifecycle import Status
-from coordinator.participants.queries import ParticipantQuery, find_ids
+from coordinator.participants.queries import find_ids
 from coordinator.studies.schema import StudyDefinition
 from ui.document_print_dialog import WorkingDialog, tell_failure, tell_printed
 from ui.forms import ERROR_STYLE, buddy_label, heading_label, say, value_label
@@ -39,39 +39,16 @@ if TYPE_CHECKING:
     from coordinator.documents.casebooks import Printed
 
 
-@dataclass(frozen=True)
-class Chosen:
-    """Which participants, as chosen in the dialog (a Selection of coordinator.documents.casebooks, without
-    importing ReportLab before the first print)."""
-
-    study: str
-    arm: str | None = None
-    site: int | None = None
-    status: Status | None = None
-
-    @property
-    def query(self) -> ParticipantQuery:
-        return ParticipantQuery(study=self.study, arm=self.arm, site=self.site, status=self.status)
-
-    def name(self) -> str:
-        """The file name offered: MILA-casebooks.pdf, MILA-AL-site-2-enrolled-casebooks.pdf."""
-        parts = [self.study, self.arm, self.site and f"site-{self.site}",
-                 self.status and self.status.value.replace(" ", "-")]
-        return "-".join(str(part) for part in parts if part) + "-casebooks"
-
-
-def print_casebooks(ctx: Context, chosen: Chosen, out: Path, *, separate: bool, paper: str,
+def print_casebooks(ctx: Context, chosen: Selection, out: Path, *, separate: bool, paper: str,
                     progress: Progress) -> Printed:
     """In the database thread: the batch itself, ReportLab loaded on the way."""
-    from coordinator.documents.casebooks import Selection
     from coordinator.documents.casebooks import print_casebooks as print_batch
 
-    return print_batch(ctx, Selection(chosen.study, chosen.arm, chosen.site, chosen.status), out,
-                       separate=separate, paper=paper, progress=progress)
+    return print_batch(ctx, chosen, out, separate=separate, paper=paper, progress=progress)
 
 
 class CasebooksDialog(WorkingDialog):
-    def __init__(self, ctx: Context, study: str, definition: StudyDefinition, initial: Chosen | None = None,
+    def __init__(self, ctx: Context, study: str, definition: StudyDefinition, initial: Selection | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
@@ -89,7 +66,7 @@ class CasebooksDialog(WorkingDialog):
         self._offer(self.site, self.tr("All sites"), [(f"{site.number} – {site.name}", site.number)
                                                       for site in definition.sites])
         self._offer(self.status, self.tr("All statuses"), [(status.label, status.value) for status in Status])
-        initial = initial or Chosen(study)
+        initial = initial or Selection(study)
         for combo, value in ((self.arm, initial.arm), (self.site, initial.site),
                              (self.status, initial.status.value if initial.status else None)):
             combo.setCurrentIndex(max(0, combo.findData(value)))
@@ -142,9 +119,9 @@ class CasebooksDialog(WorkingDialog):
         for text, value in choices:
             combo.addItem(text, value)
 
-    def chosen(self) -> Chosen:
+    def chosen(self) -> Selection:
         status = self.status.currentData()
-        return Chosen(self._study, self.arm.currentData(), self.site.currentData(),
+        return Selection(self._study, self.arm.currentData(), self.site.currentData(),
                       Status(status) if status else None)
 
     def count_selected(self) -> int:
@@ -167,10 +144,10 @@ class CasebooksDialog(WorkingDialog):
         self.save_button.setText(self.tr("Save to a &folder…") if self.per_participant.isChecked()
                                  else self.tr("&Save as PDF…"))
 
-    def _target(self, chosen: Chosen) -> Path | None:
+    def _target(self, chosen: Selection) -> Path | None:
         """The file, or the folder for one PDF per participant, chosen in the folder used last."""
         if not self.per_participant.isChecked():
-            return ask_pdf_path(self, self.tr("Save the casebooks"), chosen.name() + ".pdf")
+            return ask_pdf_path(self, self.tr("Save the casebooks"), chosen.file_name() + ".pdf")
         folder = QFileDialog.getExistingDirectory(self, self.tr("Folder for the casebooks (one PDF per "
                                                                 "participant)"), str(documents_folder()))
         if not folder:

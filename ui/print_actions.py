@@ -11,10 +11,11 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QWidget
 
 from coordinator.context import Context
+from coordinator.crf.selection import Selection
 from coordinator.security.permissions import Permission
 from coordinator.studies import catalogue
 from coordinator.studies.catalogue import StudySummary
-from ui.casebooks_dialog import CasebooksDialog, Chosen
+from ui.casebooks_dialog import CasebooksDialog
 from ui.document_print_dialog import (
     Document,
     DocumentPrintDialog,
@@ -120,7 +121,7 @@ class PrintActions(QObject):
         if summary is None:
             return None
         shown = self._panel.model.query
-        initial = Chosen(summary.code, shown.arm, shown.site, shown.status)
+        initial = Selection(summary.code, shown.arm, shown.site, shown.status)
         return _opened(CasebooksDialog(self._ctx(), summary.code, summary.definition, initial, self._window))
 
 

@@ -19,13 +19,13 @@ from reportlab.platypus import Flowable, PageBreak
 from coordinator.audit.export_log import log_written_files
 from coordinator.context import Context
 from coordinator.crf.casebook import Casebook, crf_of, read_casebook
+from coordinator.crf.selection import Selection
 from coordinator.documents import pdf
 from coordinator.documents.casebook import Printing, casebook_story
 from coordinator.documents.crf_pages import build_crf
 from coordinator.errors import EnvironmentProblem, InputError, RuleViolation
 from coordinator.i18n import _
-from coordinator.participants.lifecycle import Status
-from coordinator.participants.queries import ParticipantQuery, find_ids, validate
+from coordinator.participants.queries import find_ids, validate
 from coordinator.security.permissions import Permission
 from coordinator.storage_errors import environment_errors
 from coordinator.studies import catalogue
@@ -35,20 +35,6 @@ Progress = Callable[[int, int], bool]  # (steps done, steps in all) -> False to 
 
 class BatchStopped(Exception):
     """The user stopped the batch; nothing was written."""
-
-
-@dataclass(frozen=True)
-class Selection:
-    """Which participants: a study, and optionally one arm, site or status of it."""
-
-    study: str
-    arm: str | None = None
-    site: int | None = None
-    status: Status | None = None
-
-    @property
-    def query(self) -> ParticipantQuery:
-        return ParticipantQuery(study=self.study.strip().upper(), arm=self.arm, site=self.site, status=self.status)
 
 
 @dataclass(frozen=True)
